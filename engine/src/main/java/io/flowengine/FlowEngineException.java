@@ -1,0 +1,16 @@
+package io.flowengine;
+
+/**
+ * The base of every error FlowEngine reports to a user. Its message says what went wrong, where,
+ * and how to fix it.
+ */
+public class FlowEngineException extends RuntimeException {
+
+    public FlowEngineException(String message) {
+        super(message);
+    }
+
+    public FlowEngineException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

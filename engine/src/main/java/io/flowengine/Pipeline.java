@@ -1,0 +1,100 @@
+package io.flowengine;
+
+import io.flowengine.internal.config.PipelineLoader;
+import io.flowengine.internal.flux.FileRun;
+import io.flowengine.internal.js.ScriptSet;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import reactor.core.publisher.Mono;
+
+/**
+ * A compiled pipeline: its file read and checked, its scripts parsed. Immutable and safe to share;
+ * each run has its own state.
+ *
+ * <pre>{@code
+ * Pipeline p = Pipeline.load(Path.of("orders.yaml"));
+ * RunSummary s = p.run(RunRequest.create().input(in).output(out)).block();   // files
+ * PipelineRun run = p.newRun();                                              // or a Flux
+ * Flux<Row> out = run.transform(rows);
+ * }</pre>
+ *
+ * <p>Loading and compiling read files and start the JavaScript engine: do it on a thread that may
+ * block, never on an event loop.
+ */
+public final class Pipeline {
+
+    private final PipelineSpec spec;
+    private final ScriptSet scripts;
+    private final OutputStream console;
+
+    private Pipeline(PipelineSpec spec, ScriptSet scripts, OutputStream console) {
+        this.spec = spec;
+        this.scripts = scripts;
+        this.console = console;
+    }
+
+    /** Loads and compiles the pipeline file at {@code file}. */
+    public static Pipeline load(Path file) {
+        return of(loadSpec(file, Map.of(), System.getenv()));
+    }
+
+    /**
+     * Reads the pipeline file at {@code file}, with {@code sets} overriding its {@code vars} and
+     * {@code env} used for {@code ${NAME}}, reporting every problem at once — scripts included.
+     *
+     * @throws PipelineValidationException listing every problem with its position
+     */
+    public static PipelineSpec loadSpec(Path file, Map<String, String> sets, Map<String, String> env) {
+        return PipelineLoader.load(file, sets, env, ScriptSet::problems);
+    }
+
+    /** Reads a pipeline from YAML or JSON text; relative paths resolve against {@code baseDir}. */
+    public static PipelineSpec parseSpec(String text, String fileName, Path baseDir, Map<String, String> env) {
+        return PipelineLoader.parse(text, fileName, baseDir, Map.of(), env, ScriptSet::problems);
+    }
+
+    /**
+     * Compiles {@code spec}: parses every script and reports syntax errors with their positions.
+     *
+     * @throws PipelineValidationException when a script does not compile
+     */
+    public static Pipeline of(PipelineSpec spec) {
+        return new Pipeline(spec, ScriptSet.compile(spec), System.err);
+    }
+
+    /** Every problem of the pipeline file at {@code file}; empty when it is valid. */
+    public static List<Problem> validate(Path file, Map<String, String> sets, Map<String, String> env) {
+        try {
+            of(loadSpec(file, sets, env));
+            return List.of();
+        } catch (PipelineValidationException e) {
+            return e.problems();
+        }
+    }
+
+    /** This pipeline with script console output ({@code console.log}) sent to {@code console}. */
+    public Pipeline withConsole(OutputStream console) {
+        return new Pipeline(spec, scripts, Objects.requireNonNull(console));
+    }
+
+    public PipelineSpec spec() {
+        return spec;
+    }
+
+    /**
+     * Runs the pipeline from a file or stream to a file or stream. The output appears only when
+     * the run succeeds; the summary says how it ended (the Mono itself does not fail for a
+     * failed run).
+     */
+    public Mono<RunSummary> run(RunRequest request) {
+        return FileRun.run(spec, scripts, request, console);
+    }
+
+    /** A new run over an application's own {@code Flux} of rows. */
+    public PipelineRun newRun() {
+        return new PipelineRun(spec, scripts, console);
+    }
+}

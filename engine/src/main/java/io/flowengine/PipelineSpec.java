@@ -1,0 +1,188 @@
+package io.flowengine;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A resolved, validated pipeline: what the pipeline file says, typed. Immutable; the
+ * {@code with*} methods return changed copies.
+ *
+ * @param name the pipeline's name
+ * @param file the pipeline file, or a made-up name for pipelines built in code
+ * @param baseDir the folder relative paths are resolved against
+ */
+public record PipelineSpec(String name, String file, Path baseDir, Map<String, String> vars,
+        SourceSpec source, List<StepSpec> steps, SinkSpec sink, ErrorsSpec errors,
+        ExecutionSpec execution, List<TestSpec> tests) {
+
+    public PipelineSpec {
+        Objects.requireNonNull(name, "name");
+        vars = Map.copyOf(vars);
+        steps = List.copyOf(steps);
+        tests = List.copyOf(tests);
+    }
+
+    /** A pipeline with the given steps and every default: CSV in and out, fail on error. */
+    public static PipelineSpec of(String name, List<StepSpec> steps) {
+        return new PipelineSpec(name, name, Path.of("").toAbsolutePath(), Map.of(),
+                SourceSpec.DEFAULT, steps, SinkSpec.DEFAULT, ErrorsSpec.DEFAULT,
+                ExecutionSpec.defaults(), List.of());
+    }
+
+    public PipelineSpec withVars(Map<String, String> vars) {
+        return new PipelineSpec(name, file, baseDir, vars, source, steps, sink, errors, execution, tests);
+    }
+
+    public PipelineSpec withSource(SourceSpec source) {
+        return new PipelineSpec(name, file, baseDir, vars, source, steps, sink, errors, execution, tests);
+    }
+
+    public PipelineSpec withSink(SinkSpec sink) {
+        return new PipelineSpec(name, file, baseDir, vars, source, steps, sink, errors, execution, tests);
+    }
+
+    public PipelineSpec withErrors(ErrorsSpec errors) {
+        return new PipelineSpec(name, file, baseDir, vars, source, steps, sink, errors, execution, tests);
+    }
+
+    public PipelineSpec withExecution(ExecutionSpec execution) {
+        return new PipelineSpec(name, file, baseDir, vars, source, steps, sink, errors, execution, tests);
+    }
+
+    /** A CSV dialect preset. */
+    public enum Format {
+        CSV("csv", ','), TSV("tsv", '\t'), PSV("psv", '|');
+
+        private final String key;
+        private final char delimiter;
+
+        Format(String key, char delimiter) {
+            this.key = key;
+            this.delimiter = delimiter;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public char delimiter() {
+            return delimiter;
+        }
+    }
+
+    /** What the sink does when the output file exists. */
+    public enum WriteMode {
+        /** Fail if the output file exists. */
+        CREATE("create"),
+        /** Atomically replace the output file. */
+        REPLACE("replace");
+
+        private final String key;
+
+        WriteMode(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    /** The CSV dialect and charset of a source or sink. */
+    public record CsvOptions(char delimiter, char quote, Charset encoding) {
+        public static final CsvOptions DEFAULT = new CsvOptions(',', '"', StandardCharsets.UTF_8);
+    }
+
+    public record SourceSpec(Optional<Path> path, boolean header, CsvOptions csv) {
+        public static final SourceSpec DEFAULT = new SourceSpec(Optional.empty(), true, CsvOptions.DEFAULT);
+    }
+
+    /**
+     * @param columns the output columns, in order; empty: those of the first output row
+     */
+    public record SinkSpec(Optional<Path> path, CsvOptions csv, Optional<List<String>> columns, WriteMode mode) {
+        public static final SinkSpec DEFAULT = new SinkSpec(Optional.empty(), CsvOptions.DEFAULT,
+                Optional.empty(), WriteMode.REPLACE);
+
+        public SinkSpec {
+            columns = columns.map(List::copyOf);
+        }
+    }
+
+    public record ErrorsSpec(ErrorPolicy onError, Optional<Path> deadLetter, OptionalLong maxErrors) {
+        public static final ErrorsSpec DEFAULT = new ErrorsSpec(ErrorPolicy.FAIL, Optional.empty(), OptionalLong.empty());
+
+        public static ErrorsSpec of(ErrorPolicy onError) {
+            return new ErrorsSpec(onError, Optional.empty(), OptionalLong.empty());
+        }
+    }
+
+    /**
+     * @param parallelism JavaScript rails
+     * @param ordered whether output keeps input order
+     * @param chunkSize records handed to a rail at a time
+     * @param prefetch chunks buffered between stages (bounds memory together with chunkSize)
+     */
+    public record ExecutionSpec(int parallelism, boolean ordered, int chunkSize, int prefetch) {
+        public ExecutionSpec {
+            if (parallelism < 1 || chunkSize < 1 || prefetch < 1) {
+                throw new IllegalArgumentException("parallelism, chunkSize and prefetch must be at least 1");
+            }
+        }
+
+        public static ExecutionSpec defaults() {
+            return new ExecutionSpec(Runtime.getRuntime().availableProcessors(), true, 256, 4);
+        }
+
+        public ExecutionSpec withParallelism(int parallelism) {
+            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch);
+        }
+
+        public ExecutionSpec withChunkSize(int chunkSize) {
+            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch);
+        }
+    }
+
+    /**
+     * Where a script's text sits in the file it came from, so positions reported by the
+     * JavaScript engine can be mapped back: code position (l, c) is file position
+     * (line + l - 1, l == 1 ? column + c - 1 : indent + c).
+     */
+    public record CodeOrigin(String file, int line, int column, int indent) {
+        public static CodeOrigin of(String file) {
+            return new CodeOrigin(file, 1, 1, 0);
+        }
+
+        public int fileLine(int codeLine) {
+            return line + codeLine - 1;
+        }
+
+        public int fileColumn(int codeLine, int codeColumn) {
+            return codeLine == 1 ? column + codeColumn - 1 : indent + codeColumn;
+        }
+    }
+
+    /**
+     * One step. {@code kind} names its factory ({@code javascript}, {@code filter}); {@code code}
+     * is its script or expression.
+     */
+    public record StepSpec(String name, String kind, String code, CodeOrigin origin) {
+        public static StepSpec javascript(String name, String code) {
+            return new StepSpec(name, "javascript", code, CodeOrigin.of(name + ".js"));
+        }
+
+        public static StepSpec filter(String name, String expression) {
+            return new StepSpec(name, "filter", expression, CodeOrigin.of(name));
+        }
+    }
+
+    /** A pipeline test: the CSV {@code input} must produce the CSV {@code expect}. */
+    public record TestSpec(String name, String input, String expect) {
+    }
+}

@@ -1,0 +1,64 @@
+package io.flowengine;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What a run did. Every data record read is accounted for exactly once:
+ * {@code rowsIn == rowsOut + rowsFiltered + rowsFailed}.
+ *
+ * <p>The counts are per input record: a record whose script returns an array of three rows
+ * counts once in {@code rowsOut}; {@code rowsWritten} counts the rows that reached the sink.
+ *
+ * @param status succeeded or failed
+ * @param rowsIn data records read (parsable or not; the header is not counted)
+ * @param rowsOut records that produced output
+ * @param rowsFiltered records dropped on purpose (a filter, or a script returning null/[])
+ * @param rowsFailed records that failed and were skipped or dead-lettered
+ * @param rowsWritten rows written to the sink
+ * @param duration wall time of the run
+ * @param error why the run failed, when it did
+ */
+public record RunSummary(RunStatus status, long rowsIn, long rowsOut, long rowsFiltered,
+        long rowsFailed, long rowsWritten, Duration duration, Optional<FlowEngineException> error) {
+
+    public boolean succeeded() {
+        return status == RunStatus.SUCCEEDED;
+    }
+
+    /** The summary as the JSON object of PRODUCT.md ({@code --summary FILE}). */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder(160);
+        sb.append("{\"status\":\"").append(status.key()).append('"')
+                .append(",\"rowsIn\":").append(rowsIn)
+                .append(",\"rowsOut\":").append(rowsOut)
+                .append(",\"rowsFiltered\":").append(rowsFiltered)
+                .append(",\"rowsFailed\":").append(rowsFailed)
+                .append(",\"rowsWritten\":").append(rowsWritten)
+                .append(",\"durationMs\":").append(duration.toMillis());
+        error.ifPresent(e -> sb.append(",\"error\":\"").append(jsonEscape(e.getMessage())).append('"'));
+        return sb.append('}').toString();
+    }
+
+    private static String jsonEscape(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+}

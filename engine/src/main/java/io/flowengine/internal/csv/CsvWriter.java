@@ -1,0 +1,75 @@
+package io.flowengine.internal.csv;
+
+/**
+ * Formats records as CSV lines ending with LF. A field is quoted only when it must be: when it
+ * holds the delimiter, the quote, CR or LF — or when it is the only field of its record and
+ * empty, so that the record does not turn into a blank line, which readers skip.
+ */
+public final class CsvWriter {
+
+    private final char delimiter;
+    private final char quote;
+
+    public CsvWriter(char delimiter, char quote) {
+        this.delimiter = delimiter;
+        this.quote = quote;
+    }
+
+    /** Appends one record and its line break to {@code out}. */
+    public void append(StringBuilder out, String[] fields, int count) {
+        if (count == 1 && fields[0].isEmpty()) {
+            out.append(quote).append(quote).append('\n');
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                out.append(delimiter);
+            }
+            field(out, fields[i]);
+        }
+        out.append('\n');
+    }
+
+    /** Appends one record and its line break to {@code out}. */
+    public void append(StringBuilder out, Iterable<String> fields) {
+        boolean first = true;
+        int n = 0;
+        String only = null;
+        for (String f : fields) {
+            if (!first) {
+                out.append(delimiter);
+            }
+            first = false;
+            only = f;
+            n++;
+            field(out, f);
+        }
+        if (n == 1 && only.isEmpty()) {
+            out.append(quote).append(quote);
+        }
+        out.append('\n');
+    }
+
+    private void field(StringBuilder out, String value) {
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c == delimiter || c == quote || c == '\n' || c == '\r') {
+                quoted(out, value);
+                return;
+            }
+        }
+        out.append(value);
+    }
+
+    private void quoted(StringBuilder out, String value) {
+        out.append(quote);
+        int from = 0;
+        int at;
+        while ((at = value.indexOf(quote, from)) >= 0) {
+            out.append(value, from, at + 1).append(quote);
+            from = at + 1;
+        }
+        out.append(value, from, value.length()).append(quote);
+    }
+}

@@ -1,0 +1,84 @@
+package io.flowengine.internal.flux;
+
+import io.flowengine.ErrorPolicy;
+import io.flowengine.FlowEngineException;
+import io.flowengine.PipelineSpec;
+import io.flowengine.RunRequest;
+import io.flowengine.RunSummary;
+import io.flowengine.internal.js.ScriptSet;
+import io.flowengine.internal.run.RunCounters;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+import reactor.core.publisher.Mono;
+
+/**
+ * A run from a file or stream to a file or stream: reader → steps on rails → sink, with the
+ * output committed only when the run succeeds.
+ */
+public final class FileRun {
+
+    private FileRun() {
+    }
+
+    public static Mono<RunSummary> run(PipelineSpec spec, ScriptSet scripts, RunRequest request, OutputStream console) {
+        return Mono.defer(() -> {
+            RunCounters counters = new RunCounters();
+            Endpoints io;
+            try {
+                io = endpoints(spec, request);
+            } catch (FlowEngineException e) {
+                return Mono.just(counters.summary(e));
+            }
+            int prefetch = spec.execution().prefetch();
+            return Mono.usingWhen(
+                            Mono.fromCallable(() -> FileRunState.open(spec, io, counters)).subscribeOn(EngineSchedulers.io()),
+                            st -> Steps.apply(st.chunks().subscribeOn(EngineSchedulers.io()), scripts, spec.execution(),
+                                            spec.errors().onError(), console, st::wholeChunkFailed)
+                                    .publishOn(EngineSchedulers.io(), prefetch)
+                                    .doOnNext(st::write)
+                                    .then(Mono.fromRunnable(st::finish)),
+                            st -> Mono.fromRunnable(st::commit).subscribeOn(EngineSchedulers.io()),
+                            (st, error) -> Mono.fromRunnable(st::abort).subscribeOn(EngineSchedulers.io()),
+                            st -> Mono.fromRunnable(st::abort).subscribeOn(EngineSchedulers.io()))
+                    .then(Mono.fromCallable(() -> counters.summary(null)))
+                    .onErrorResume(e -> Mono.just(counters.summary(FileRunState.userError(e))));
+        });
+    }
+
+    /** Where this run reads and writes, resolved. */
+    record Endpoints(Optional<Path> input, Optional<Path> output, Optional<Path> deadLetter, RunRequest request) {
+        String inputName() {
+            return input.map(Path::toString).orElse("stdin");
+        }
+    }
+
+    private static Endpoints endpoints(PipelineSpec spec, RunRequest request) {
+        Optional<Path> input = request.inputIsStream() ? Optional.empty()
+                : request.input().or(() -> spec.source().path());
+        Optional<Path> output = request.outputIsStream() ? Optional.empty()
+                : request.output().or(() -> spec.sink().path());
+        Optional<Path> deadLetter = Optional.empty();
+        if (spec.errors().onError() == ErrorPolicy.DEAD_LETTER) {
+            deadLetter = request.deadLetter().or(() -> spec.errors().deadLetter()).or(() -> output.map(FileRun::besideOutput));
+            if (deadLetter.isEmpty()) {
+                throw new FlowEngineException("errors.onError is dead-letter and the output is stdout, so there is no"
+                        + " place for dead letters by default. Pass --dead-letter FILE or set errors.deadLetter");
+            }
+            if (deadLetter.equals(output) || deadLetter.equals(input)) {
+                throw new FlowEngineException("the dead-letter file " + deadLetter.get()
+                        + " is also the run's input or output. Choose another file for --dead-letter");
+            }
+        }
+        if (input.isPresent() && input.equals(output)) {
+            throw new FlowEngineException("the output " + output.get() + " is also the input. Write to another file");
+        }
+        return new Endpoints(input, output, deadLetter, request);
+    }
+
+    /** {@code out/orders.csv} → {@code out/orders.dead-letters.csv}. */
+    static Path besideOutput(Path output) {
+        String name = output.getFileName().toString().replaceFirst("\\.(csv|tsv|psv|txt)$", "");
+        return output.resolveSibling(name + ".dead-letters.csv");
+    }
+}

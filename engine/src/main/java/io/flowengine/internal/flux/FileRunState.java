@@ -1,0 +1,202 @@
+package io.flowengine.internal.flux;
+
+import io.flowengine.Columns;
+import io.flowengine.DeadLetter;
+import io.flowengine.FlowEngineException;
+import io.flowengine.PipelineSpec;
+import io.flowengine.PipelineSpec.WriteMode;
+import io.flowengine.internal.csv.CsvWriter;
+import io.flowengine.internal.run.AtomicOutput;
+import io.flowengine.internal.run.Chunk;
+import io.flowengine.internal.run.DeadLetterFormat;
+import io.flowengine.internal.run.FailurePolicy;
+import io.flowengine.internal.run.Outcome;
+import io.flowengine.internal.run.OutputStage;
+import io.flowengine.internal.run.RecordSource;
+import io.flowengine.internal.run.RunCounters;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import reactor.core.publisher.Flux;
+
+/** The open files of one file run and what happens to each outcome; used from one thread at a time. */
+final class FileRunState {
+
+    private final PipelineSpec spec;
+    private final RecordSource source;
+    private final AtomicOutput output;
+    private final AtomicOutput deadLetters;
+    private final RunCounters counters;
+    private final OutputStage stage;
+    private final FailurePolicy policy;
+    private final CsvWriter deadLetterWriter;
+    private final StringBuilder csv = new StringBuilder(1 << 16);
+    private final StringBuilder dlCsv = new StringBuilder();
+    private final ConcurrentLinkedQueue<Outcome> wholeChunkFailures = new ConcurrentLinkedQueue<>();
+    private DeadLetterFormat deadLetterFormat;
+
+    private FileRunState(PipelineSpec spec, RecordSource source, AtomicOutput output, AtomicOutput deadLetters,
+            RunCounters counters) {
+        this.spec = spec;
+        this.source = source;
+        this.output = output;
+        this.deadLetters = deadLetters;
+        this.counters = counters;
+        this.stage = new OutputStage(spec.sink().columns(), new CsvWriter(spec.sink().csv().delimiter(), spec.sink().csv().quote()));
+        this.deadLetterWriter = new CsvWriter(',', '"');
+        this.policy = new FailurePolicy(spec.errors().onError(), spec.errors().maxErrors(), counters, this::deadLetter);
+    }
+
+    static FileRunState open(PipelineSpec spec, FileRun.Endpoints io, RunCounters counters) {
+        InputStream in = openInput(io);
+        AtomicOutput output = null;
+        try {
+            output = io.output().isPresent()
+                    ? AtomicOutput.create(io.output().get(), spec.sink().mode(), spec.sink().csv().encoding())
+                    : AtomicOutput.stream(io.request().outputStream(), spec.sink().csv().encoding());
+            AtomicOutput dl = io.deadLetter().isPresent()
+                    ? AtomicOutput.create(io.deadLetter().get(), WriteMode.REPLACE, java.nio.charset.StandardCharsets.UTF_8)
+                    : null;
+            return new FileRunState(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters);
+        } catch (RuntimeException e) {
+            if (output != null) {
+                output.abort();
+            }
+            closeQuietly(in);
+            throw e;
+        }
+    }
+
+    private static InputStream openInput(FileRun.Endpoints io) {
+        if (io.input().isEmpty()) {
+            return new FilterInputStream(io.request().inputStream()) {
+                @Override
+                public void close() {
+                    // the caller's stream (stdin) stays open
+                }
+            };
+        }
+        Path path = io.input().get();
+        try {
+            return Files.newInputStream(path);
+        } catch (NoSuchFileException e) {
+            throw new FlowEngineException("the input file " + path + " does not exist. Check --input or source.path"
+                    + " (relative to the pipeline file)");
+        } catch (IOException e) {
+            throw new FlowEngineException("cannot open the input file " + path + ": " + e.getMessage());
+        }
+    }
+
+    Flux<Chunk> chunks() {
+        int size = spec.execution().chunkSize();
+        return Flux.generate(() -> 0L, (seq, sink) -> {
+            Chunk c = source.next(seq, size);
+            if (c == null) {
+                sink.complete();
+            } else {
+                sink.next(c);
+            }
+            return seq + 1;
+        });
+    }
+
+    /** Called by the step stage, from any thread, for a chunk whose processing failed as a whole. */
+    void wholeChunkFailed(Outcome outcome) {
+        wholeChunkFailures.add(outcome);
+    }
+
+    void write(Outcome outcome) {
+        drainWholeChunkFailures();
+        stage.accept(outcome, csv, policy, counters);
+        flush();
+    }
+
+    void finish() {
+        drainWholeChunkFailures();
+        stage.finish(csv);
+        flush();
+    }
+
+    private void drainWholeChunkFailures() {
+        Outcome o;
+        while ((o = wholeChunkFailures.poll()) != null) {
+            stage.accept(o, csv, policy, counters);
+        }
+    }
+
+    private void flush() {
+        if (csv.length() > 0) {
+            output.write(csv);
+            csv.setLength(0);
+        }
+        if (dlCsv.length() > 0) {
+            deadLetters.write(dlCsv);
+            dlCsv.setLength(0);
+        }
+    }
+
+    private void deadLetter(DeadLetter d) {
+        if (deadLetterFormat == null) {
+            Columns columns = source.columns() != null ? source.columns() : Columns.of();
+            deadLetterFormat = new DeadLetterFormat(columns, deadLetterWriter);
+            deadLetterFormat.header(dlCsv);
+        }
+        deadLetterFormat.append(dlCsv, d);
+    }
+
+    void commit() {
+        try {
+            if (deadLetters != null && deadLetterFormat == null && source.columns() != null) {
+                deadLetterFormat = new DeadLetterFormat(source.columns(), deadLetterWriter);
+                deadLetterFormat.header(dlCsv);
+                flush();
+            }
+            output.commit();
+        } finally {
+            if (deadLetters != null) {
+                deadLetters.commit();
+            }
+            closeQuietly(source);
+        }
+    }
+
+    /** The run failed or was cancelled: the output is discarded; dead letters so far are kept. */
+    void abort() {
+        output.abort();
+        if (deadLetters != null) {
+            try {
+                if (dlCsv.length() > 0) {
+                    deadLetters.write(dlCsv);
+                }
+                deadLetters.commit();
+            } catch (FlowEngineException e) {
+                deadLetters.abort();
+            }
+        }
+        closeQuietly(source);
+    }
+
+    static FlowEngineException userError(Throwable e) {
+        Throwable t = reactor.core.Exceptions.unwrap(e);
+        if (t instanceof FlowEngineException fe) {
+            return fe;
+        }
+        if (t instanceof UncheckedIOException io) {
+            return new FlowEngineException("I/O error: " + io.getCause().getMessage(), t);
+        }
+        return new FlowEngineException("internal error: " + t + ". Please report it with --verbose output", t);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // closing an input after the run: nothing to report
+        }
+    }
+}

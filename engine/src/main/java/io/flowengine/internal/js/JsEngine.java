@@ -1,0 +1,66 @@
+package io.flowengine.internal.js;
+
+import java.io.OutputStream;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.io.IOAccess;
+
+/**
+ * The one GraalJS {@link Engine} of the process, shared by every context so that parsed code and
+ * its profiles are shared too, and the sandbox every context gets.
+ *
+ * <p>Create it off non-blocking threads: its first use reads the language from jar files.
+ */
+public final class JsEngine {
+
+    private static volatile Engine shared;
+
+    private JsEngine() {
+    }
+
+    /** The shared engine, created on first use. */
+    public static Engine shared() {
+        Engine e = shared;
+        if (e == null) {
+            synchronized (JsEngine.class) {
+                e = shared;
+                if (e == null) {
+                    e = Engine.newBuilder("js")
+                            .option("engine.WarnInterpreterOnly", "false")
+                            .build();
+                    shared = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /**
+     * A new sandboxed context: no Java classes or host objects, no files, network, processes,
+     * threads, environment or other languages; no {@code load}, {@code print} or Java globals.
+     * Console output goes to {@code console}.
+     */
+    public static Context newContext(OutputStream console) {
+        return Context.newBuilder("js")
+                .engine(shared())
+                .allowHostAccess(HostAccess.NONE)
+                .allowHostClassLookup(name -> false)
+                .allowIO(IOAccess.NONE)
+                .allowCreateThread(false)
+                .allowCreateProcess(false)
+                .allowNativeAccess(false)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .allowExperimentalOptions(true)
+                .option("js.load", "false")
+                .option("js.print", "false")
+                .option("js.java-package-globals", "false")
+                .option("js.polyglot-builtin", "false")
+                .out(console)
+                .err(console)
+                .build();
+    }
+}

@@ -1,0 +1,16 @@
+package io.flowengine.internal.js;
+
+import io.flowengine.Row;
+
+/** Receives what the steps made of each input row of a chunk, in input order. */
+public interface ScriptResults {
+
+    /** Input row {@code index} produced {@code row} (called once per produced row). */
+    void produced(int index, Row row);
+
+    /** Input row {@code index} was dropped on purpose (a filter, or null/[] returned). */
+    void filtered(int index);
+
+    /** Input row {@code index} failed in {@code step}; {@code message} says where and why. */
+    void failed(int index, String step, String message);
+}

@@ -1,0 +1,203 @@
+package io.flowengine.internal.js;
+
+import io.flowengine.PipelineSpec;
+import io.flowengine.PipelineSpec.CodeOrigin;
+import io.flowengine.PipelineSpec.StepSpec;
+import io.flowengine.PipelineValidationException;
+import io.flowengine.Problem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.SourceSection;
+import org.graalvm.polyglot.Value;
+
+/**
+ * The compiled scripts of one pipeline: a {@link Source} per step (held strongly, so the shared
+ * engine keeps their parsed code), checked once, from which each rail builds its context.
+ */
+public final class ScriptSet {
+
+    private static final Source DRIVER = driverSource();
+    private static final Pattern SYNTAX = Pattern.compile("^SyntaxError: \\S*:\\d+:\\d+ (.*)$");
+
+    private final List<Step> steps;
+    private final String varsJson;
+
+    /** One compiled step and how to map positions in its wrapped source back to the file. */
+    record Step(String name, Source source, int prefixLength, CodeOrigin origin) {
+    }
+
+    private ScriptSet(List<Step> steps, String varsJson) {
+        this.steps = steps;
+        this.varsJson = varsJson;
+    }
+
+    /**
+     * Compiles every step of {@code spec}, reporting all syntax errors — and scripts that define
+     * no {@code transform} — at once, with their file positions. Top-level script code runs here
+     * once, sandboxed. Call off non-blocking threads.
+     */
+    public static ScriptSet compile(PipelineSpec spec) {
+        ScriptSet set = build(spec.steps(), toJson(spec.vars()));
+        List<Problem> problems = set.check();
+        if (!problems.isEmpty()) {
+            throw new PipelineValidationException(problems);
+        }
+        return set;
+    }
+
+    /** Every problem of the given steps' scripts (syntax errors, no transform function). */
+    public static List<Problem> problems(List<StepSpec> steps) {
+        return build(steps, "{}").check();
+    }
+
+    private static ScriptSet build(List<StepSpec> specs, String varsJson) {
+        List<Step> steps = new ArrayList<>();
+        for (StepSpec s : specs) {
+            StepFactory.Wrapped w = StepFactories.forKind(s.kind()).wrap(s);
+            Source source = Source.newBuilder("js", w.prefix() + s.code() + w.suffix(), s.origin().file())
+                    .cached(true).buildLiteral();
+            steps.add(new Step(s.name(), source, w.prefix().length(), s.origin()));
+        }
+        return new ScriptSet(List.copyOf(steps), varsJson);
+    }
+
+    public List<String> stepNames() {
+        return steps.stream().map(Step::name).toList();
+    }
+
+    public boolean isEmpty() {
+        return steps.isEmpty();
+    }
+
+    /** A new rail: its own sandboxed context with every step loaded. */
+    public JsRail newRail(OutputStream console) {
+        return new JsRail(this, console);
+    }
+
+    List<Step> steps() {
+        return steps;
+    }
+
+    Source driver() {
+        return DRIVER;
+    }
+
+    String varsJson() {
+        return varsJson;
+    }
+
+    private List<Problem> check() {
+        List<Problem> problems = new ArrayList<>();
+        try (Context context = JsEngine.newContext(OutputStream.nullOutputStream())) {
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
+                CodeOrigin o = step.origin();
+                try {
+                    Value fn = context.eval(step.source());
+                    if (!fn.canExecute()) {
+                        problems.add(new Problem(o.file(), o.line(), o.column(), "step '" + step.name()
+                                + "': the script defines no function transform(row, ctx). Add one, for example:"
+                                + " function transform(row, ctx) { return row; }"));
+                    }
+                } catch (PolyglotException e) {
+                    problems.add(problem(step, e));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private Problem problem(Step step, PolyglotException e) {
+        SourceSection at = e.getSourceLocation();
+        int line = step.origin().line();
+        int column = step.origin().column();
+        if (at != null && at.getSource().equals(step.source())) {
+            line = mapLine(step, at.getStartLine());
+            column = mapColumn(step, at.getStartLine(), at.getStartColumn());
+        }
+        String message = e.getMessage() == null ? "error" : e.getMessage().lines().findFirst().orElse("");
+        if (e.isSyntaxError()) {
+            Matcher m = SYNTAX.matcher(message);
+            String detail = m.matches() ? m.group(1) : message;
+            return new Problem(step.origin().file(), line, column, "step '" + step.name() + "': SyntaxError: " + detail
+                    + ". Fix the script; nothing has been read yet.");
+        }
+        return new Problem(step.origin().file(), line, column, "step '" + step.name()
+                + "': the script failed while loading: " + message + ". Top-level code runs once per context;"
+                + " move row work into transform(row, ctx).");
+    }
+
+    /** "file:line:col" of a guest source position inside one of the steps, or null. */
+    String locate(SourceSection at) {
+        if (at == null) {
+            return null;
+        }
+        for (Step step : steps) {
+            if (at.getSource().equals(step.source())) {
+                return step.origin().file() + ":" + mapLine(step, at.getStartLine()) + ":"
+                        + mapColumn(step, at.getStartLine(), at.getStartColumn());
+            }
+        }
+        return null;
+    }
+
+    private static int mapLine(Step step, int codeLine) {
+        return step.origin().fileLine(codeLine);
+    }
+
+    private static int mapColumn(Step step, int codeLine, int codeColumn) {
+        int c = codeLine == 1 ? Math.max(1, codeColumn - step.prefixLength()) : codeColumn;
+        return step.origin().fileColumn(codeLine, c);
+    }
+
+    private static Source driverSource() {
+        try (InputStream in = ScriptSet.class.getResourceAsStream("driver.js")) {
+            if (in == null) {
+                throw new IllegalStateException("driver.js is missing from the FlowEngine jar");
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return Source.newBuilder("js", text, "flowengine-driver.js").cached(true).buildLiteral();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String toJson(Map<String, String> vars) {
+        StringBuilder sb = new StringBuilder("{");
+        vars.forEach((k, v) -> {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            quote(sb, k);
+            sb.append(':');
+            quote(sb, v);
+        });
+        return sb.append('}').toString();
+    }
+
+    private static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append('"');
+    }
+}

@@ -1,0 +1,152 @@
+package io.flowengine.internal.run;
+
+import io.flowengine.FlowEngineException;
+import io.flowengine.PipelineSpec.WriteMode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A file that appears only complete: written to a temporary file in the target's folder, fsynced,
+ * then renamed over the target. {@link #abort()} removes the temporary file and leaves the target
+ * as it was. Also wraps a stream that is not a file (stdout), which is flushed, never closed.
+ */
+public final class AtomicOutput {
+
+    private final Path target;
+    private final Path temp;
+    private final WriteMode mode;
+    private final FileChannel channel;
+    private final Writer writer;
+    private boolean done;
+
+    private AtomicOutput(Path target, Path temp, WriteMode mode, FileChannel channel, Writer writer) {
+        this.target = target;
+        this.temp = temp;
+        this.mode = mode;
+        this.channel = channel;
+        this.writer = writer;
+    }
+
+    public static AtomicOutput create(Path target, WriteMode mode, Charset charset) {
+        if (mode == WriteMode.CREATE && Files.exists(target)) {
+            throw new FlowEngineException("the output file " + target + " exists and sink.mode is create."
+                    + " Remove it, choose another output, or set sink.mode: replace");
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            permissions(target, temp);
+            FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+            return new AtomicOutput(target, temp, mode, channel, writer(Channels.newOutputStream(channel), charset));
+        } catch (IOException e) {
+            throw new FlowEngineException("cannot create the output file " + target + ": " + e
+                    + ". Check that its folder is writable");
+        }
+    }
+
+    /** The new file gets the permissions of the file it replaces, else rw-r--r-- (not the temp file's rw-------). */
+    private static void permissions(Path target, Path temp) {
+        try {
+            Files.setPosixFilePermissions(temp, Files.exists(target) ? Files.getPosixFilePermissions(target)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: keep the defaults
+        }
+    }
+
+    /** A stream such as stdout: written through, flushed at the end, never closed. */
+    public static AtomicOutput stream(OutputStream out, Charset charset) {
+        return new AtomicOutput(null, null, WriteMode.REPLACE, null, writer(out, charset));
+    }
+
+    private static Writer writer(OutputStream out, Charset charset) {
+        return new OutputStreamWriter(out, charset.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT));
+    }
+
+    public void write(CharSequence text) {
+        try {
+            writer.append(text);
+        } catch (IOException e) {
+            throw new FlowEngineException("cannot write " + (target == null ? "the output" : target) + ": " + e.getMessage()
+                    + (e instanceof java.nio.charset.CharacterCodingException
+                            ? ". A value cannot be written in the sink's encoding; set sink.encoding: UTF-8" : ""));
+        }
+    }
+
+    /** Flushes, syncs and renames the file into place. */
+    public void commit() {
+        if (done) {
+            return;
+        }
+        done = true;
+        try {
+            writer.flush();
+            if (channel == null) {
+                return;
+            }
+            channel.force(true);
+            writer.close();
+            if (mode == WriteMode.CREATE) {
+                try {
+                    Files.createLink(target, temp);
+                    Files.delete(temp);
+                    return;
+                } catch (FileAlreadyExistsException e) {
+                    Files.deleteIfExists(temp);
+                    throw new FlowEngineException("the output file " + target + " appeared while the run was writing"
+                            + " and sink.mode is create; the new output was discarded");
+                } catch (UnsupportedOperationException | IOException e) {
+                    if (Files.exists(target)) {
+                        Files.deleteIfExists(temp);
+                        throw new FlowEngineException("the output file " + target + " exists and sink.mode is create");
+                    }
+                }
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            abort();
+            throw new FlowEngineException("cannot finish the output file " + target + ": " + e.getMessage());
+        }
+    }
+
+    /** Discards what was written: the target is left as it was. */
+    public void abort() {
+        done = true;
+        try {
+            if (channel == null) {
+                writer.flush();
+                return;
+            }
+            writer.close();
+        } catch (IOException e) {
+            // the temporary file is removed below either way
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // nothing more can be done; the name starts with '.' and ends with .tmp
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.flowengine.internal.run;
+
+import io.flowengine.DeadLetter;
+import io.flowengine.Row;
+import java.util.List;
+
+/**
+ * What the steps made of one chunk. {@code produced[i]} came from input row {@code from[i]};
+ * failures are in record order.
+ *
+ * @param records input records of the chunk
+ * @param filtered records dropped on purpose
+ */
+public record Outcome(long seq, Row[] produced, Row[] from, int size, List<DeadLetter> failures,
+        int records, int filtered) {
+}

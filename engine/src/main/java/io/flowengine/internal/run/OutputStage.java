@@ -1,0 +1,144 @@
+package io.flowengine.internal.run;
+
+import io.flowengine.Columns;
+import io.flowengine.DeadLetter;
+import io.flowengine.Row;
+import io.flowengine.internal.csv.CsvWriter;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Fits produced rows to the output header and formats them as CSV. Runs sequentially, in output
+ * order. The header is {@code sink.columns} or, by default, the columns of the first output row;
+ * a row that lacks an output column — or, with the default header, has a column the header does
+ * not — fails as a whole record: none of that record's rows is written.
+ */
+public final class OutputStage {
+
+    private final CsvWriter writer;
+    private final boolean explicit;
+    private Columns header;
+    private String[] fields = new String[0];
+    private boolean headerWritten;
+
+    public OutputStage(Optional<List<String>> columns, CsvWriter writer) {
+        this.writer = writer;
+        this.explicit = columns.isPresent();
+        this.header = columns.map(Columns::of).orElse(null);
+    }
+
+    /** An output stage that hands rows on as they are, with no header to fit (embedding). */
+    public static OutputStage unformatted() {
+        return new OutputStage(Optional.empty(), null);
+    }
+
+    /**
+     * Appends the rows of {@code outcome} that fit to {@code csv}, failing the records that do not
+     * through {@code policy}, and counts every record of the outcome.
+     */
+    public void accept(Outcome outcome, StringBuilder csv, FailurePolicy policy, RunCounters counters) {
+        accept(outcome, policy, counters, row -> write(row, csv), () -> writeHeaderOnce(csv));
+    }
+
+    /** Hands the rows of {@code outcome} to {@code rows}, failing records through {@code policy}. */
+    public void accept(Outcome outcome, FailurePolicy policy, RunCounters counters, java.util.function.Consumer<Row> rows) {
+        accept(outcome, policy, counters, rows, () -> { });
+    }
+
+    private void accept(Outcome outcome, FailurePolicy policy, RunCounters counters,
+            java.util.function.Consumer<Row> rows, Runnable beforeFirstRow) {
+        counters.in.addAndGet(outcome.records());
+        counters.filtered.addAndGet(outcome.filtered());
+        List<DeadLetter> failures = outcome.failures();
+        int nextFailure = 0;
+        int i = 0;
+        long records = 0;
+        long written = 0;
+        while (i < outcome.size()) {
+            Row input = outcome.from()[i];
+            int end = i + 1;
+            while (end < outcome.size() && outcome.from()[end] == input) {
+                end++;
+            }
+            while (nextFailure < failures.size() && failures.get(nextFailure).rowNumber() < input.rowNumber()) {
+                policy.accept(failures.get(nextFailure++));
+            }
+            String misfit = null;
+            for (int r = i; r < end && misfit == null && writer != null; r++) {
+                misfit = fit(outcome.produced()[r]);
+            }
+            if (misfit != null) {
+                policy.accept(new DeadLetter(input, input.rowNumber(), input.line(), "sink", misfit, ""));
+            } else {
+                beforeFirstRow.run();
+                for (int r = i; r < end; r++) {
+                    rows.accept(outcome.produced()[r]);
+                }
+                records++;
+                written += end - i;
+            }
+            i = end;
+        }
+        while (nextFailure < failures.size()) {
+            policy.accept(failures.get(nextFailure++));
+        }
+        counters.out.addAndGet(records);
+        counters.written.addAndGet(written);
+    }
+
+    /** Writes the header if there is one to write and it has not been written (e.g. no rows at all). */
+    public void finish(StringBuilder csv) {
+        if (header != null) {
+            writeHeaderOnce(csv);
+        }
+    }
+
+    /** Why {@code row} does not fit the output header, or null when it does. */
+    private String fit(Row row) {
+        if (header == null) {
+            header = row.columns();
+            return null;
+        }
+        if (row.columns() == header) {
+            return null;
+        }
+        for (int c = 0; c < header.size(); c++) {
+            if (row.columns().indexOf(header.name(c)) < 0) {
+                return "the output row has no column '" + header.name(c) + "', which the output header " + header
+                        + " needs. Set it in every row (even to \"\")" + (explicit ? "" : " or list the columns in sink.columns");
+            }
+        }
+        if (!explicit && row.columns().size() != header.size()) {
+            for (String name : row.columns().names()) {
+                if (header.indexOf(name) < 0) {
+                    return "the output row has a column '" + name + "' that the output header " + header
+                            + " (the columns of the first output row) lacks. List every column in sink.columns,"
+                            + " or give every row the same columns";
+                }
+            }
+        }
+        return null;
+    }
+
+    private void writeHeaderOnce(StringBuilder csv) {
+        if (!headerWritten) {
+            headerWritten = true;
+            writer.append(csv, header.names());
+            fields = new String[header.size()];
+        }
+    }
+
+    private void write(Row row, StringBuilder csv) {
+        if (row.columns() == header) {
+            for (int c = 0; c < fields.length; c++) {
+                fields[c] = row.get(c);
+            }
+        } else {
+            Columns rc = row.columns();
+            for (int c = 0; c < fields.length; c++) {
+                fields[c] = row.get(rc.indexOf(header.name(c)));
+            }
+        }
+        writer.append(csv, fields, fields.length);
+    }
+}

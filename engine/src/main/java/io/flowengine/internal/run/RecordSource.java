@@ -1,0 +1,134 @@
+package io.flowengine.internal.run;
+
+import io.flowengine.Columns;
+import io.flowengine.DeadLetter;
+import io.flowengine.FlowEngineException;
+import io.flowengine.PipelineSpec.SourceSpec;
+import io.flowengine.Row;
+import io.flowengine.internal.csv.CsvReader;
+import io.flowengine.internal.csv.CsvRecord;
+import io.flowengine.internal.csv.CsvWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a CSV input as numbered chunks of rows. The header (or {@code c1..cN}) is read with the
+ * first chunk; a record whose field count does not match it becomes a failure that keeps its
+ * text. Blocking: call it on a thread that may block.
+ */
+public final class RecordSource implements Closeable {
+
+    /** A record longer than this is refused, so that a runaway quote cannot eat the heap. */
+    public static final int MAX_RECORD_CHARS = 4 * 1024 * 1024;
+
+    private final CsvReader reader;
+    private final SourceSpec spec;
+    private final String name;
+    private final CsvWriter rawWriter;
+    private Columns columns;
+    private long rowNumber;
+    private boolean started;
+
+    public RecordSource(InputStream in, SourceSpec spec, String name) {
+        this.spec = spec;
+        this.name = name;
+        InputStreamReader decoder = new InputStreamReader(in, spec.csv().encoding().newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT));
+        this.reader = new CsvReader(decoder, spec.csv().delimiter(), spec.csv().quote(), MAX_RECORD_CHARS);
+        this.rawWriter = new CsvWriter(spec.csv().delimiter(), spec.csv().quote());
+    }
+
+    /** The input's columns; null until the first chunk has been read, or when the input is empty. */
+    public Columns columns() {
+        return columns;
+    }
+
+    /** The next chunk of at most {@code size} records, or null at the end of the input. */
+    public Chunk next(long seq, int size) {
+        try {
+            if (!started) {
+                started = true;
+                if (spec.header() && !readHeader()) {
+                    return null;
+                }
+            }
+            Row[] rows = new Row[size];
+            int n = 0;
+            int records = 0;
+            List<DeadLetter> malformed = List.of();
+            while (records < size) {
+                CsvRecord rec = reader.next();
+                if (rec == null) {
+                    break;
+                }
+                records++;
+                long number = ++rowNumber;
+                if (columns == null) {
+                    columns = Columns.numbered(rec.malformed() ? 1 : rec.fields().length);
+                }
+                String problem = rec.malformed() ? "malformed CSV: " + rec.error()
+                        : rec.fields().length != columns.size() ? "the record has " + rec.fields().length
+                                + " fields but the " + (spec.header() ? "header has " : "first record has ") + columns.size()
+                                + ". Check for a missing or extra delimiter, or quote fields that contain one" : null;
+                if (problem != null) {
+                    if (malformed.isEmpty()) {
+                        malformed = new ArrayList<>();
+                    }
+                    String raw = rec.malformed() ? rec.raw() : raw(rec.fields());
+                    malformed.add(new DeadLetter(null, number, rec.line(), "source", problem, raw));
+                    continue;
+                }
+                rows[n++] = Row.of(columns, rec.fields(), number, rec.line());
+            }
+            if (records == 0) {
+                return null;
+            }
+            return new Chunk(seq, rows, n, malformed, records);
+        } catch (CharacterCodingException e) {
+            throw new FlowEngineException(name + ": line " + reader.line() + ": the input is not valid "
+                    + spec.csv().encoding().name() + " (" + e.getMessage() + "). Set source.encoding to the file's"
+                    + " charset, for example windows-1252 or ISO-8859-1");
+        } catch (IOException e) {
+            throw new FlowEngineException("cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    private boolean readHeader() throws IOException {
+        CsvRecord header = reader.next();
+        if (header == null) {
+            return false;
+        }
+        if (header.malformed()) {
+            throw new FlowEngineException(name + ":" + header.line() + ": the header is malformed CSV: " + header.error());
+        }
+        List<String> names = new ArrayList<>(List.of(header.fields()));
+        for (int i = 0; i < names.size(); i++) {
+            if (names.indexOf(names.get(i)) != i) {
+                throw new FlowEngineException(name + ":" + header.line() + ": the header names column '" + names.get(i)
+                        + "' twice (columns " + (names.indexOf(names.get(i)) + 1) + " and " + (i + 1)
+                        + "). Rename one, or set source.header: false to name columns c1, c2, ...");
+            }
+        }
+        columns = Columns.of(names);
+        return true;
+    }
+
+    private String raw(String[] fields) {
+        StringBuilder sb = new StringBuilder();
+        rawWriter.append(sb, fields, fields.length);
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}
