@@ -19,9 +19,11 @@ public final class RunRequest {
     private final boolean stdout;
     private final InputStream in;
     private final OutputStream out;
+    private final RunProgress progress;
 
     private RunRequest(Optional<Path> input, Optional<Path> output, Optional<Path> deadLetter, boolean stdin,
-            boolean stdout, InputStream in, OutputStream out) {
+            boolean stdout, InputStream in, OutputStream out, RunProgress progress) {
+        this.progress = progress;
         this.input = input;
         this.output = output;
         this.deadLetter = deadLetter;
@@ -33,29 +35,38 @@ public final class RunRequest {
 
     /** A request that takes everything from the pipeline file; standard streams as fallback. */
     public static RunRequest create() {
-        return new RunRequest(Optional.empty(), Optional.empty(), Optional.empty(), false, false, System.in, System.out);
+        return new RunRequest(Optional.empty(), Optional.empty(), Optional.empty(), false, false, System.in, System.out, new RunProgress());
     }
 
     public RunRequest input(Path path) {
-        return new RunRequest(Optional.of(path), output, deadLetter, false, stdout, in, out);
+        return new RunRequest(Optional.of(path), output, deadLetter, false, stdout, in, out, progress);
     }
 
     /** Read from {@code stream} (not closed by the run) rather than a file. */
     public RunRequest input(InputStream stream) {
-        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out);
+        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out, progress);
     }
 
     public RunRequest output(Path path) {
-        return new RunRequest(input, Optional.of(path), deadLetter, stdin, false, in, out);
+        return new RunRequest(input, Optional.of(path), deadLetter, stdin, false, in, out, progress);
     }
 
     /** Write to {@code stream} (flushed, not closed by the run) rather than a file. */
     public RunRequest output(OutputStream stream) {
-        return new RunRequest(input, Optional.empty(), deadLetter, stdin, true, in, stream);
+        return new RunRequest(input, Optional.empty(), deadLetter, stdin, true, in, stream, progress);
     }
 
     public RunRequest deadLetter(Path path) {
-        return new RunRequest(input, output, Optional.of(path), stdin, stdout, in, out);
+        return new RunRequest(input, output, Optional.of(path), stdin, stdout, in, out, progress);
+    }
+
+    /** Report live counts to {@code progress}. */
+    public RunRequest progress(RunProgress progress) {
+        return new RunRequest(input, output, deadLetter, stdin, stdout, in, out, progress);
+    }
+
+    public RunProgress progress() {
+        return progress;
     }
 
     public Optional<Path> input() {

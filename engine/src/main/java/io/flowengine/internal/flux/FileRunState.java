@@ -32,6 +32,7 @@ final class FileRunState {
     private final AtomicOutput output;
     private final AtomicOutput deadLetters;
     private final RunCounters counters;
+    private final io.flowengine.RunProgress progress;
     private final OutputStage stage;
     private final FailurePolicy policy;
     private final CsvWriter deadLetterWriter;
@@ -41,8 +42,9 @@ final class FileRunState {
     private DeadLetterFormat deadLetterFormat;
 
     private FileRunState(PipelineSpec spec, RecordSource source, AtomicOutput output, AtomicOutput deadLetters,
-            RunCounters counters) {
+            RunCounters counters, io.flowengine.RunProgress progress) {
         this.spec = spec;
+        this.progress = progress;
         this.source = source;
         this.output = output;
         this.deadLetters = deadLetters;
@@ -62,7 +64,8 @@ final class FileRunState {
             AtomicOutput dl = io.deadLetter().isPresent()
                     ? AtomicOutput.create(io.deadLetter().get(), WriteMode.REPLACE, java.nio.charset.StandardCharsets.UTF_8)
                     : null;
-            return new FileRunState(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters);
+            return new FileRunState(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters,
+                    io.request().progress());
         } catch (RuntimeException e) {
             if (output != null) {
                 output.abort();
@@ -74,22 +77,45 @@ final class FileRunState {
 
     private static InputStream openInput(FileRun.Endpoints io) {
         if (io.input().isEmpty()) {
-            return new FilterInputStream(io.request().inputStream()) {
+            return counting(new FilterInputStream(io.request().inputStream()) {
                 @Override
                 public void close() {
                     // the caller's stream (stdin) stays open
                 }
-            };
+            }, io.request().progress());
         }
         Path path = io.input().get();
         try {
-            return Files.newInputStream(path);
+            io.request().progress().totalBytes(Files.size(path));
+            return counting(Files.newInputStream(path), io.request().progress());
         } catch (NoSuchFileException e) {
             throw new FlowEngineException("the input file " + path + " does not exist. Check --input or source.path"
                     + " (relative to the pipeline file)");
         } catch (IOException e) {
             throw new FlowEngineException("cannot open the input file " + path + ": " + e.getMessage());
         }
+    }
+
+    private static InputStream counting(InputStream in, io.flowengine.RunProgress progress) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    progress.addBytes(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    progress.addBytes(n);
+                }
+                return n;
+            }
+        };
     }
 
     Flux<Chunk> chunks() {
@@ -99,6 +125,7 @@ final class FileRunState {
             if (c == null) {
                 sink.complete();
             } else {
+                progress.addRows(c.records());
                 sink.next(c);
             }
             return seq + 1;

@@ -1,0 +1,129 @@
+package io.flowengine.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code flowengine}: the command line. Exit codes, in one place: 0 success; 1 the run failed;
+ * 2 invalid usage or an invalid pipeline.
+ */
+@Command(name = "flowengine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Streams CSV through JavaScript steps, as a pipeline file describes.",
+        subcommands = {RunCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    public static void main(String[] args) {
+        boolean tty = Boolean.getBoolean("flowengine.stderr.tty");
+        System.exit(execute(new Terminal(System.in, System.out, System.err, System.getenv(), tty), args));
+    }
+
+    /** Runs the CLI with explicit streams and environment; returns the exit code. */
+    public static int execute(Terminal terminal, String... args) {
+        CommandLine cli = new CommandLine(new Main(), new Factory(terminal));
+        cli.setOut(new java.io.PrintWriter(terminal.err(), true));
+        cli.setErr(new java.io.PrintWriter(terminal.err(), true));
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            terminal.err().println("flowengine: internal error: " + e);
+            if (terminal.verbose()) {
+                e.printStackTrace(terminal.err());
+            }
+            return FAILED;
+        });
+        for (String a : args) {
+            if (a.equals("--verbose")) {
+                terminal.verbose(true);
+            }
+        }
+        return cli.execute(args);
+    }
+
+    /**
+     * The process's streams and environment. stdout carries nothing but CSV when it is a run's
+     * output; everything for people goes to stderr.
+     */
+    public static final class Terminal {
+        private final InputStream in;
+        private final PrintStream out;
+        private final PrintStream err;
+        private final Map<String, String> env;
+        private final boolean stderrIsTerminal;
+        private boolean verbose;
+
+        public Terminal(InputStream in, PrintStream out, PrintStream err, Map<String, String> env, boolean stderrIsTerminal) {
+            this.in = in;
+            this.out = out;
+            this.err = err;
+            this.env = env;
+            this.stderrIsTerminal = stderrIsTerminal;
+        }
+
+        public InputStream in() {
+            return in;
+        }
+
+        public PrintStream out() {
+            return out;
+        }
+
+        public PrintStream err() {
+            return err;
+        }
+
+        public Map<String, String> env() {
+            return env;
+        }
+
+        public boolean stderrIsTerminal() {
+            return stderrIsTerminal;
+        }
+
+        boolean verbose() {
+            return verbose;
+        }
+
+        void verbose(boolean v) {
+            verbose = v;
+        }
+    }
+
+    /** Hands the terminal to the subcommands. */
+    private static final class Factory implements CommandLine.IFactory {
+        private final Terminal terminal;
+
+        Factory(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            if (cls == RunCommand.class) {
+                return cls.cast(new RunCommand(terminal));
+            }
+            if (cls == ValidateCommand.class) {
+                return cls.cast(new ValidateCommand(terminal));
+            }
+            return CommandLine.defaultFactory().create(cls);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws Exception {
+            java.util.Properties p = new java.util.Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"flowengine " + p.getProperty("version", "unknown"),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

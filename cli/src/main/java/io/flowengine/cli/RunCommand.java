@@ -1,0 +1,117 @@
+package io.flowengine.cli;
+
+import io.flowengine.Pipeline;
+import io.flowengine.PipelineSpec;
+import io.flowengine.PipelineValidationException;
+import io.flowengine.Problem;
+import io.flowengine.RunProgress;
+import io.flowengine.RunRequest;
+import io.flowengine.RunSummary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code flowengine run PIPELINE}: runs a pipeline from a file or stdin to a file or stdout. */
+@Command(name = "run", description = "Runs a pipeline. Without --input/--output (or with -), reads stdin and writes stdout.")
+final class RunCommand implements Callable<Integer> {
+
+    private final Main.Terminal terminal;
+
+    @Parameters(index = "0", paramLabel = "PIPELINE", description = "The pipeline file (YAML or JSON).")
+    Path pipeline;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Input CSV; - for stdin. Default: source.path, else stdin.")
+    String input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output CSV; - for stdout. Default: sink.path, else stdout.")
+    String output;
+
+    @Option(names = "--dead-letter", paramLabel = "FILE", description = "Dead-letter CSV (with errors.onError: dead-letter).")
+    Path deadLetter;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a pipeline var (repeatable).")
+    Map<String, String> sets = new LinkedHashMap<>();
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "JavaScript rails (default: execution.parallelism, else the number of CPUs).")
+    Integer parallelism;
+
+    @Option(names = "--summary", paramLabel = "FILE", description = "Write the run summary as JSON to FILE.")
+    Path summaryFile;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress line and no summary line.")
+    boolean quiet;
+
+    @Option(names = "--verbose", description = "Show stack traces with errors.")
+    boolean verbose;
+
+    RunCommand(Main.Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        Pipeline compiled;
+        try {
+            PipelineSpec spec = Pipeline.loadSpec(pipeline, sets, terminal.env());
+            if (parallelism != null) {
+                if (parallelism < 1) {
+                    terminal.err().println("flowengine: --parallelism must be at least 1, not " + parallelism);
+                    return Main.USAGE;
+                }
+                spec = spec.withExecution(spec.execution().withParallelism(parallelism));
+            }
+            compiled = Pipeline.of(spec);
+        } catch (PipelineValidationException e) {
+            for (Problem p : e.problems()) {
+                terminal.err().println(p);
+            }
+            return Main.USAGE;
+        }
+        RunRequest request = RunRequest.create().progress(new RunProgress());
+        request = "-".equals(input) ? request.input(terminal.in()) : input != null ? request.input(Path.of(input)) : request;
+        request = "-".equals(output) ? request.output(terminal.out()) : output != null ? request.output(Path.of(output)) : request;
+        if (input == null && compiled.spec().source().path().isEmpty()) {
+            request = request.input(terminal.in());
+        }
+        if (output == null && compiled.spec().sink().path().isEmpty()) {
+            request = request.output(terminal.out());
+        }
+        if (deadLetter != null) {
+            request = request.deadLetter(deadLetter);
+        }
+        Progress progress = quiet || !terminal.stderrIsTerminal() ? null : new Progress(request.progress(), terminal.err());
+        RunSummary summary;
+        try {
+            summary = compiled.run(request).block();
+        } finally {
+            if (progress != null) {
+                progress.stop();
+            }
+        }
+        if (summaryFile != null) {
+            try {
+                Files.writeString(summaryFile, summary.toJson() + "\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                terminal.err().println("flowengine: cannot write the summary to " + summaryFile + ": " + e.getMessage());
+            }
+        }
+        if (!summary.succeeded()) {
+            Throwable error = summary.error().orElseThrow();
+            terminal.err().println("flowengine: run failed: " + error.getMessage());
+            if (verbose) {
+                error.printStackTrace(terminal.err());
+            }
+        }
+        if (!quiet) {
+            terminal.err().println(Progress.summaryLine(summary));
+        }
+        return summary.succeeded() ? Main.OK : Main.FAILED;
+    }
+}

@@ -1,0 +1,50 @@
+package io.flowengine;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live counters of a running file run, for a progress display: updated by the engine, read from
+ * any thread.
+ */
+public final class RunProgress {
+
+    private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private volatile long totalBytes = -1;
+    private final long started = System.nanoTime();
+
+    /** Data records read so far. */
+    public long rowsRead() {
+        return rows.get();
+    }
+
+    /** Input bytes read so far. */
+    public long bytesRead() {
+        return bytes.get();
+    }
+
+    /** The input's size in bytes, or -1 when unknown (a stream). */
+    public long totalBytes() {
+        return totalBytes;
+    }
+
+    /** Nanoseconds since the progress object was created. */
+    public long elapsedNanos() {
+        return System.nanoTime() - started;
+    }
+
+    /** For the engine: records read. */
+    public void addRows(long n) {
+        rows.addAndGet(n);
+    }
+
+    /** For the engine: bytes read. */
+    public void addBytes(long n) {
+        bytes.addAndGet(n);
+    }
+
+    /** For the engine: the input's size. */
+    public void totalBytes(long n) {
+        totalBytes = n;
+    }
+}
