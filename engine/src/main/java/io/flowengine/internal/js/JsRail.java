@@ -4,8 +4,6 @@ import io.flowengine.Columns;
 import io.flowengine.FlowEngineException;
 import io.flowengine.Row;
 import java.io.OutputStream;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SourceSection;
@@ -24,7 +22,8 @@ public final class JsRail implements AutoCloseable {
     private final Value run;
     private final Value state;
     private final Value newArray;
-    private final Map<Columns, Value> headers = new IdentityHashMap<>();
+    private final Value stringify;
+    private final RowProxy.ValueText text = this::text;
     private Columns lastColumns;
 
     JsRail(ScriptSet scripts, OutputStream console) {
@@ -41,7 +40,8 @@ public final class JsRail implements AutoCloseable {
             }
             this.api = context.eval(scripts.driver()).execute(steps, names);
             this.run = api.getMember("run");
-            this.state = context.eval("js", "(function(vars){ return {i: 0, mark: 0, step: -1, out: null, resume: false,"
+            this.stringify = api.getMember("stringify");
+            this.state = context.eval("js", "(function(vars){ return {i: 0, step: -1, res: null, status: null, resume: false,"
                     + " ctx: {rowNumber: 0, line: 0, vars: Object.freeze(JSON.parse(vars))}}; })")
                     .execute(scripts.varsJson());
         } catch (PolyglotException e) {
@@ -51,36 +51,34 @@ public final class JsRail implements AutoCloseable {
     }
 
     /**
-     * Runs {@code rows[from..to)}, which share one set of columns, through every step, telling
-     * {@code results} what became of each (indexes relative to {@code from}).
+     * Runs {@code rows[from..to)} through every step, telling {@code results} what became of each
+     * (indexes relative to {@code from}).
      */
     public void process(Row[] rows, int from, int to, ScriptResults results) {
         int count = to - from;
-        Columns columns = rows[from].columns();
-        int width = columns.size();
-        String[] values = new String[count * width];
-        Long[] numbers = new Long[count];
-        Long[] lines = new Long[count];
+        RowProxy[] proxies = new RowProxy[count];
+        StringBuilder numbers = new StringBuilder(count * 8);
+        StringBuilder lines = new StringBuilder(count * 8);
         for (int i = 0; i < count; i++) {
             Row r = rows[from + i];
-            for (int c = 0; c < width; c++) {
-                values[i * width + c] = r.get(c);
+            proxies[i] = new RowProxy(r, text);
+            if (i > 0) {
+                numbers.append(',');
+                lines.append(',');
             }
-            numbers[i] = r.rowNumber();
-            lines[i] = r.line();
+            numbers.append(r.rowNumber());
+            lines.append(r.line());
         }
-        Value header = headers.computeIfAbsent(columns, this::header);
-        Value out = newArray.execute();
+        Value res = newArray.execute();
         state.putMember("i", 0);
-        state.putMember("out", out);
+        state.putMember("res", res);
+        state.putMember("status", newArray.execute());
         state.putMember("resume", false);
-        ProxyArray vals = ProxyArray.fromArray((Object[]) values);
-        ProxyArray nums = ProxyArray.fromArray((Object[]) numbers);
-        ProxyArray lns = ProxyArray.fromArray((Object[]) lines);
-        boolean[] failed = new boolean[count];
+        ProxyArray input = ProxyArray.fromArray((Object[]) proxies);
+        String status;
         while (true) {
             try {
-                run.execute(state, header, vals, nums, lns, count);
+                status = run.execute(state, input, numbers.toString(), lines.toString(), count).asString();
                 break;
             } catch (PolyglotException e) {
                 if (!e.isGuestException() || e.isCancelled() || e.isInterrupted() || e.isResourceExhausted()
@@ -89,46 +87,65 @@ public final class JsRail implements AutoCloseable {
                 }
                 int index = state.getMember("i").asInt();
                 int step = state.getMember("step").asInt();
-                failed[index] = true;
                 results.failed(index, scripts.steps().get(Math.max(step, 0)).name(), describe(e));
                 state.putMember("resume", true);
             }
         }
-        decode(rows, from, count, out, failed, results);
-    }
-
-    private void decode(Row[] rows, int from, int count, Value out, boolean[] failed, ScriptResults results) {
-        long size = out.getArraySize();
-        int k = 0;
         for (int i = 0; i < count; i++) {
-            if (failed[i]) {
-                continue;
-            }
-            if (k >= size) {
-                throw new FlowEngineException("internal error: the JavaScript driver returned too few results");
-            }
-            int produced = out.getArrayElement(k++).asInt();
-            if (produced == 0) {
-                results.filtered(i);
-                continue;
-            }
-            Row input = rows[from + i];
-            for (int p = 0; p < produced; p++) {
-                int n = out.getArrayElement(k++).asInt();
-                String[] keys = new String[n];
-                String[] values = new String[n];
-                for (int c = 0; c < n; c++) {
-                    keys[c] = out.getArrayElement(k++).asString();
-                    values[c] = out.getArrayElement(k++).asString();
+            switch (status.charAt(i)) {
+                case '0' -> results.filtered(i);
+                case '1' -> results.produced(i, proxies[i].toRow(this::columns));
+                case '2' -> produced(i, rows[from + i], res.getArrayElement(i), results);
+                default -> {
+                    // 'e': failed, already reported
                 }
-                results.produced(i, Row.of(columns(keys, input.columns(), values), values,
-                        input.rowNumber(), input.line()));
             }
         }
     }
 
+    /** Something other than the input row came out of row {@code i}: an object, a proxy or an array. */
+    private void produced(int i, Row input, Value v, ScriptResults results) {
+        if (v.hasArrayElements()) {
+            long n = v.getArraySize();
+            for (long k = 0; k < n; k++) {
+                produced(i, input, v.getArrayElement(k), results);
+            }
+            return;
+        }
+        if (v.isProxyObject() && v.asProxyObject() instanceof RowProxy p) {
+            Row r = p.toRow(this::columns);
+            results.produced(i, Row.of(r.columns(), r.values().toArray(new String[0]), input.rowNumber(), input.line()));
+            return;
+        }
+        java.util.Set<String> keySet = v.getMemberKeys();
+        String[] keys = keySet.toArray(new String[0]);
+        String[] values = new String[keys.length];
+        for (int c = 0; c < keys.length; c++) {
+            values[c] = text.of(v.getMember(keys[c]));
+        }
+        results.produced(i, Row.of(columns(keys, input.columns()), values, input.rowNumber(), input.line()));
+    }
+
+    /** A guest value as the string a row stores: String(v), with objects as JSON and null/undefined as "". */
+    private String text(Value v) {
+        if (v.isString()) {
+            return v.asString();
+        }
+        if (v.isNull()) {
+            return "";
+        }
+        if (v.isNumber() && v.fitsInInt()) {
+            return Integer.toString(v.asInt());
+        }
+        if (v.isProxyObject() || (v.hasMembers() && !v.canExecute()) || v.hasArrayElements()) {
+            Value json = stringify.execute(v);
+            return json.isString() ? json.asString() : "";
+        }
+        return v.toString();
+    }
+
     /** The columns for {@code keys}, reusing the last ones when they match. */
-    private Columns columns(String[] keys, Columns input, String[] values) {
+    private Columns columns(String[] keys, Columns input) {
         Columns last = lastColumns;
         if (last != null && sameNames(last, keys)) {
             return last;
@@ -152,10 +169,6 @@ public final class JsRail implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    private Value header(Columns columns) {
-        return api.getMember("header").execute(ProxyArray.fromArray(columns.names().toArray()));
     }
 
     private String describe(PolyglotException e) {

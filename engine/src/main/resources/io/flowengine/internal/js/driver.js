@@ -1,8 +1,10 @@
 // FlowEngine's per-context driver: runs a chunk of rows through every step in one call, so the
-// host pays for one guest call per chunk rather than per row. Output is a flat array: for each
-// input row, the number of rows it produced, then for each of those its key count and
-// key/value pairs. A row that throws leaves st.i and st.step pointing at it; the host records
-// the error, sets st.resume and calls run again to go on with the next row.
+// host pays for one guest call per chunk rather than per row. Rows are host proxies: a script
+// reads and writes only the fields it touches, and a row returned as it came (the common case)
+// never has to be copied. For each row the driver records a status character: '0' dropped,
+// '1' the row itself came out, '2' something else came out (a new object or an array; the host
+// reads it from st.res). A row that throws leaves st.i and st.step pointing at it; the host
+// records the error, sets st.resume and calls run again to go on with the next row.
 (function () {
   'use strict';
 
@@ -12,81 +14,77 @@
     return 'a ' + typeof v;
   }
 
-  function text(v) {
-    if (typeof v === 'string') return v;
-    if (v === null || v === undefined) return '';
-    if (typeof v === 'object') return JSON.stringify(v);
-    return String(v);
-  }
-
-  function emit(out, r) {
-    const keys = Object.keys(r);
-    out.push(keys.length);
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k];
-      out.push(key);
-      out.push(text(r[key]));
-    }
-  }
-
   return function bind(steps, names) {
     const n = steps.length;
 
-    function apply(s, row, ctx, st, out) {
-      if (s === n) {
-        emit(out, row);
-        return 1;
-      }
-      st.step = s;
-      const r = steps[s](row, ctx);
-      if (r === null || r === undefined) return 0;
-      if (Array.isArray(r)) {
-        let c = 0;
-        for (let j = 0; j < r.length; j++) {
-          const x = r[j];
-          if (x === null || x === undefined) continue;
-          if (typeof x !== 'object' || Array.isArray(x)) {
-            st.step = s;
-            throw new TypeError("step '" + names[s] + "' returned an array holding " + describe(x)
-                + ' at index ' + j + '; an array may only hold rows (objects)');
+    function apply(s, r, ctx, st) {
+      for (; s < n; s++) {
+        st.step = s;
+        r = steps[s](r, ctx);
+        if (r === null || r === undefined) return null;
+        if (Array.isArray(r)) {
+          const all = [];
+          for (let j = 0; j < r.length; j++) {
+            const x = r[j];
+            if (x === null || x === undefined) continue;
+            if (typeof x !== 'object' || Array.isArray(x)) {
+              st.step = s;
+              throw new TypeError("step '" + names[s] + "' returned an array holding " + describe(x)
+                  + ' at index ' + j + '; an array may only hold rows (objects)');
+            }
+            const y = apply(s + 1, x, ctx, st);
+            if (y === null) continue;
+            if (Array.isArray(y)) {
+              for (let k = 0; k < y.length; k++) all.push(y[k]);
+            } else {
+              all.push(y);
+            }
           }
-          c += apply(s + 1, x, ctx, st, out);
+          return all;
         }
-        return c;
+        if (typeof r !== 'object') {
+          throw new TypeError("step '" + names[s] + "' returned " + describe(r)
+              + '; return the row, a new object, an array of objects, or null to drop the row');
+        }
       }
-      if (typeof r !== 'object') {
-        throw new TypeError("step '" + names[s] + "' returned " + describe(r)
-            + '; return the row, a new object, an array of objects, or null to drop the row');
-      }
-      return apply(s + 1, r, ctx, st, out);
+      return r;
     }
 
     return {
-      header(names) {
-        const a = new Array(names.length);
-        for (let i = 0; i < names.length; i++) a[i] = names[i];
-        return a;
+      stringify(v) {
+        return JSON.stringify(v);
       },
-      run(st, header, vals, nums, lines, count) {
-        const out = st.out;
+      run(st, rows, numbers, lineNumbers, count) {
         const ctx = st.ctx;
-        const ncols = header.length;
+        const res = st.res;
+        const status = st.status;
+        if (st.i === 0 && !st.resume) {
+          st.nums = numbers.split(',');
+          st.lines = lineNumbers.split(',');
+        }
+        const nums = st.nums;
+        const lines = st.lines;
         if (st.resume) {
-          out.length = st.mark;
           st.resume = false;
+          status.push('e');
           st.i++;
         }
         for (; st.i < count; st.i++) {
           const i = st.i;
-          const row = {};
-          const base = i * ncols;
-          for (let c = 0; c < ncols; c++) row[header[c]] = vals[base + c];
-          ctx.rowNumber = nums[i];
-          ctx.line = lines[i];
-          st.mark = out.length;
-          out.push(0);
-          out[st.mark] = apply(0, row, ctx, st, out);
+          const row = rows[i];
+          ctx.rowNumber = +nums[i];
+          ctx.line = +lines[i];
+          const r = apply(0, row, ctx, st);
+          if (r === null) {
+            status.push('0');
+          } else if (r === row) {
+            status.push('1');
+          } else {
+            res[i] = r;
+            status.push('2');
+          }
         }
+        return status.join('');
       }
     };
   };
