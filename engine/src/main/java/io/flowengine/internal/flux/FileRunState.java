@@ -210,6 +210,11 @@ final class FileRunState {
 
     static FlowEngineException userError(Throwable e) {
         Throwable t = reactor.core.Exceptions.unwrap(e);
+        for (Throwable each : reactor.core.Exceptions.unwrapMultiple(t)) {
+            if (reactor.core.Exceptions.unwrap(each) instanceof FlowEngineException fe) {
+                return fe;
+            }
+        }
         if (t instanceof FlowEngineException fe) {
             return fe;
         }

@@ -25,8 +25,13 @@ public final class RunCounters {
         return failed.get();
     }
 
+    /**
+     * The summary. A failed run counts the records it got to — up to and including the one that
+     * stopped it — so that rowsIn = rowsOut + rowsFiltered + rowsFailed holds for it too.
+     */
     public RunSummary summary(FlowEngineException error) {
-        return new RunSummary(error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED, in.get(), out.get(),
+        long rowsIn = error == null ? in.get() : out.get() + filtered.get() + failed.get();
+        return new RunSummary(error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED, rowsIn, out.get(),
                 filtered.get(), failed.get(), written.get(), Duration.ofNanos(System.nanoTime() - started),
                 Optional.ofNullable(error));
     }
