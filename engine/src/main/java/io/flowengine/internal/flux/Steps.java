@@ -31,6 +31,28 @@ public final class Steps {
     private Steps() {
     }
 
+    /**
+     * A chunk's result or its failure. Errors never travel through the rails themselves: an
+     * ordered merge of failing rails can hang (reactor-core#2503) and delays errors; they are
+     * raised after the merge, where one sequential operator sees them in order.
+     */
+    record Processed(long seq, Chunk chunk, Outcome outcome, RuntimeException error) {
+        static Processed of(Chunk chunk, Function<Chunk, Outcome> process) {
+            try {
+                return new Processed(chunk.seq(), chunk, process.apply(chunk), null);
+            } catch (RuntimeException e) {
+                return new Processed(chunk.seq(), chunk, null, e);
+            }
+        }
+
+        Outcome outcomeOrThrow() {
+            if (error != null) {
+                throw error;
+            }
+            return outcome;
+        }
+    }
+
     public static Flux<Outcome> apply(Flux<Chunk> chunks, ScriptSet scripts, ExecutionSpec execution,
             ErrorPolicy policy, OutputStream console, Consumer<Outcome> wholeChunkFailures) {
         return apply(chunks, scripts, execution, policy, console, wholeChunkFailures, null);
@@ -42,21 +64,24 @@ public final class Steps {
         int prefetch = execution.prefetch();
         return Flux.using(() -> new RailPool(scripts, console), pool -> {
             Function<Chunk, Outcome> process = processor != null ? processor : pool::process;
-            ParallelFlux<Outcome> rails = chunks
+            ParallelFlux<Processed> rails = chunks
                     .parallel(execution.parallelism(), prefetch)
                     .runOn(EngineSchedulers.js(), prefetch)
-                    .map(process::apply);
-            Flux<Outcome> merged = execution.ordered()
-                    ? rails.ordered(Comparator.comparingLong(Outcome::seq), prefetch)
-                    : rails.sequential(prefetch);
+                    .map(chunk -> Processed.of(chunk, process));
+            Flux<Outcome> merged = (execution.ordered()
+                    ? rails.ordered(Comparator.comparingLong(Processed::seq), prefetch)
+                    : rails.sequential(prefetch))
+                    // an upstream error reaches every rail: report it once, not as a composite
+                    .onErrorMap(Exceptions::isMultiple, e -> Exceptions.unwrapMultiple(e).get(0))
+                    .map(Processed::outcomeOrThrow);
             if (policy == ErrorPolicy.FAIL) {
                 return merged;
             }
             return merged.onErrorContinue(FlowEngineException.class, (error, value) -> {
-                if (!(value instanceof Chunk chunk)) {
+                if (!(value instanceof Processed p)) {
                     throw Exceptions.propagate(error);
                 }
-                wholeChunkFailures.accept(ChunkProcessor.failedWhole(chunk, "engine", error.getMessage()));
+                wholeChunkFailures.accept(ChunkProcessor.failedWhole(p.chunk(), "engine", error.getMessage()));
             });
         }, RailPool::close);
     }

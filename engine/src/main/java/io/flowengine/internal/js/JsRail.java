@@ -16,6 +16,9 @@ import org.graalvm.polyglot.proxy.ProxyArray;
  */
 public final class JsRail implements AutoCloseable {
 
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final ScriptSet scripts;
     private final Context context;
     private final Value api;
@@ -29,6 +32,7 @@ public final class JsRail implements AutoCloseable {
     JsRail(ScriptSet scripts, OutputStream console) {
         this.scripts = scripts;
         this.context = JsEngine.newContext(console);
+        OPEN.incrementAndGet();
         try {
             this.newArray = context.eval("js", "(function(){ return []; })");
             Value steps = newArray.execute();
@@ -45,7 +49,7 @@ public final class JsRail implements AutoCloseable {
                     + " ctx: {rowNumber: 0, line: 0, vars: Object.freeze(JSON.parse(vars))}}; })")
                     .execute(scripts.varsJson());
         } catch (PolyglotException e) {
-            context.close();
+            close();
             throw new FlowEngineException("cannot start the JavaScript steps: " + e.getMessage(), e);
         }
     }
@@ -186,8 +190,16 @@ public final class JsRail implements AutoCloseable {
         return where == null ? message : where + ": " + message;
     }
 
+    /** JavaScript contexts open in this process now (every rail of every run). */
+    public static int openContexts() {
+        return OPEN.get();
+    }
+
     @Override
     public void close() {
-        context.close(true);
+        if (closed.compareAndSet(false, true)) {
+            OPEN.decrementAndGet();
+            context.close(true);
+        }
     }
 }
