@@ -1,0 +1,153 @@
+package io.flowengine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI through its entry point: in-process with captured streams, and as a real process. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+    Path pipeline;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void writePipeline() throws IOException {
+        pipeline = dir.resolve("p.yaml");
+        Files.writeString(pipeline, "steps:\n  - name: upper\n    javascript: |\n      function transform(row) {\n"
+                + "        if (row.name === 'boom') throw new Error('boom');\n        row.name = row.name.toUpperCase();\n        return row;\n      }\n"
+                + "  - name: keep\n    filter: \"row.status !== 'cancelled'\"\n");
+    }
+
+    private int cli(String stdin, String... args) {
+        Main.Terminal t = new Main.Terminal(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true), new PrintStream(err, true), Map.of(), false);
+        return Main.execute(t, args);
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void runsStdinToStdoutWithOnlyCsvOnStdout() {
+        int code = cli("name,status\nann,paid\nbob,cancelled\n", "run", pipeline.toString());
+        assertThat(code).isZero();
+        assertThat(stdout()).isEqualTo("name,status\nANN,paid\n");
+        assertThat(stderr()).startsWith("flowengine: succeeded in ").contains("2 rows in, 1 out, 1 filtered, 0 failed");
+    }
+
+    @Test
+    void quietPrintsNothingOnSuccess() {
+        assertThat(cli("name,status\nann,paid\n", "run", pipeline.toString(), "--quiet")).isZero();
+        assertThat(stderr()).isEmpty();
+    }
+
+    @Test
+    void filesAndSummaryJson() throws IOException {
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, "name,status\nann,paid\nboom,paid\n");
+        Path summary = dir.resolve("summary.json");
+        Files.writeString(pipeline, Files.readString(pipeline) + "errors:\n  onError: dead-letter\n");
+        int code = cli("", "run", pipeline.toString(), "-i", in.toString(), "-o", dir.resolve("out.csv").toString(),
+                "--summary", summary.toString());
+        assertThat(code).isZero();
+        assertThat(Files.readString(dir.resolve("out.csv"))).isEqualTo("name,status\nANN,paid\n");
+        assertThat(Files.readString(dir.resolve("out.dead-letters.csv")))
+                .isEqualTo("name,status,_row,_line,_step,_error,_raw\nboom,paid,2,3,upper,p.yaml:5:40: Error: boom,\n");
+        assertThat(Files.readString(summary)).matches("\\{\"status\":\"succeeded\",\"rowsIn\":2,\"rowsOut\":1,\"rowsFiltered\":0,"
+                + "\"rowsFailed\":1,\"rowsWritten\":1,\"durationMs\":\\d+}\n");
+    }
+
+    @Test
+    void failedRunExitsOneAndLeavesNoOutput() throws IOException {
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, "name,status\nboom,paid\n");
+        Path summary = dir.resolve("s.json");
+        int code = cli("", "run", pipeline.toString(), "-i", in.toString(), "-o", dir.resolve("out.csv").toString(),
+                "--summary", summary.toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(stderr()).contains("flowengine: run failed: p.yaml:5:40: Error: boom (record 1, line 2, step 'upper').");
+        assertThat(dir.resolve("out.csv")).doesNotExist();
+        assertThat(Files.readString(summary)).startsWith("{\"status\":\"failed\"");
+    }
+
+    @Test
+    void missingInputFileExitsOne() {
+        assertThat(cli("", "run", pipeline.toString(), "-i", dir.resolve("nope.csv").toString(), "-o", "-")).isEqualTo(1);
+        assertThat(stderr()).contains("the input file " + dir.resolve("nope.csv") + " does not exist");
+    }
+
+    @Test
+    void validateReportsSyntaxErrorAndUnknownKeyWithPositions() throws IOException {
+        Files.writeString(pipeline, "steps:\n  - name: a\n    javascript: |\n      function transform(row) {\n        return row.;\n      }\n"
+                + "sink:\n  colums: [a]\n");
+        int code = cli("", "validate", pipeline.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).contains(pipeline + ":5:20: step 'a': SyntaxError:")
+                .contains(pipeline + ":8:3: sink.unknown key 'colums'. Did you mean 'columns'?")
+                .contains("2 problems in " + pipeline);
+    }
+
+    @Test
+    void validateAcceptsAGoodPipeline() {
+        assertThat(cli("", "validate", pipeline.toString())).isZero();
+        assertThat(stderr()).isEqualTo(pipeline + ": valid (2 steps)\n");
+    }
+
+    @Test
+    void runWithInvalidPipelineExitsTwo() throws IOException {
+        Files.writeString(pipeline, "steps:\n  - name: a\n    filtr: x\n");
+        assertThat(cli("", "run", pipeline.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("p.yaml:3:5: step 'a': unknown key 'filtr'. Did you mean 'filter'?");
+    }
+
+    @Test
+    void badUsageExitsTwo() {
+        assertThat(cli("", "run")).isEqualTo(2);
+        assertThat(cli("", "frobnicate")).isEqualTo(2);
+    }
+
+    @Test
+    void setOverridesVars() throws IOException {
+        Files.writeString(pipeline, "vars:\n  tag: a\nsteps:\n  - name: t\n    javascript: \"function transform(row, ctx) { row.tag = ctx.vars.tag; return row; }\"\n");
+        assertThat(cli("x\n1\n", "run", pipeline.toString(), "--set", "tag=b", "-q")).isZero();
+        assertThat(stdout()).isEqualTo("x,tag\n1,b\n");
+    }
+
+    @Test
+    void realProcessStreamsStdinToStdout() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.flowengine.cli.Main", "run", pipeline.toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
+        p.getOutputStream().write("name,status\nann,paid\ncat,cancelled\ndan,paid\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(stdout).isEqualTo("name,status\nANN,paid\nDAN,paid\n");
+        assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("3 rows in, 2 out, 1 filtered, 0 failed");
+        assertThat(new File(dir.toFile(), "stderr.txt")).exists();
+    }
+}
