@@ -11,12 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code flowengine run PIPELINE}: runs a pipeline from a file or stdin to a file or stdout. */
 @Command(name = "run", description = "Runs a pipeline. Without --input/--output (or with -), reads stdin and writes stdout.")
@@ -24,8 +22,8 @@ final class RunCommand implements Callable<Integer> {
 
     private final Main.Terminal terminal;
 
-    @Parameters(index = "0", paramLabel = "PIPELINE", description = "The pipeline file (YAML or JSON).")
-    Path pipeline;
+    @Mixin
+    PipelineOptions options;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Input CSV; - for stdin. Default: source.path, else stdin.")
     String input;
@@ -35,9 +33,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--dead-letter", paramLabel = "FILE", description = "Dead-letter CSV (with errors.onError: dead-letter).")
     Path deadLetter;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a pipeline var (repeatable).")
-    Map<String, String> sets = new LinkedHashMap<>();
 
     @Option(names = "--parallelism", paramLabel = "N", description = "JavaScript rails (default: execution.parallelism, else the number of CPUs).")
     Integer parallelism;
@@ -59,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Pipeline compiled;
         try {
-            PipelineSpec spec = Pipeline.loadSpec(pipeline, sets, terminal.env());
+            PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());
             if (parallelism != null) {
                 if (parallelism < 1) {
                     terminal.err().println("flowengine: --parallelism must be at least 1, not " + parallelism);

@@ -5,12 +5,10 @@ import io.flowengine.PipelineSpec;
 import io.flowengine.PipelineValidationException;
 import io.flowengine.Problem;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code flowengine validate PIPELINE}: every problem, file:line:col, exit 2 if any. */
 @Command(name = "validate", description = "Checks a pipeline file and its scripts; prints every problem with its position.")
@@ -18,11 +16,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     private final Main.Terminal terminal;
 
-    @Parameters(index = "0", paramLabel = "PIPELINE", description = "The pipeline file (YAML or JSON).")
-    Path pipeline;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a pipeline var (repeatable).")
-    Map<String, String> sets = new LinkedHashMap<>();
+    @Mixin
+    PipelineOptions options;
 
     @Option(names = "--verbose", description = "Show stack traces of internal errors.")
     boolean verbose;
@@ -34,22 +29,22 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            PipelineSpec spec = Pipeline.loadSpec(pipeline, sets, terminal.env());
+            PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());
             Pipeline.of(spec);
-            terminal.err().println(pipeline + ": valid (" + spec.steps().size() + " step"
+            terminal.err().println(options.pipeline + ": valid (" + spec.steps().size() + " step"
                     + (spec.steps().size() == 1 ? "" : "s") + ")");
             return Main.OK;
         } catch (PipelineValidationException e) {
             for (Problem p : e.problems()) {
                 terminal.err().println(p.toString().replace(p.file(), problemFile(p)));
             }
-            terminal.err().println(e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s") + " in " + pipeline);
+            terminal.err().println(e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s") + " in " + options.pipeline);
             return Main.USAGE;
         }
     }
 
     /** Problems in the pipeline file itself are shown with the path as given. */
     private String problemFile(Problem p) {
-        return p.file().equals(pipeline.getFileName().toString()) ? pipeline.toString() : p.file();
+        return p.file().equals(options.pipeline.getFileName().toString()) ? options.pipeline.toString() : p.file();
     }
 }
