@@ -56,6 +56,17 @@ public final class Columns {
 
     /** The position of {@code name}, or -1. */
     public int indexOf(String name) {
+        if (names.length <= 16) {
+            // scripts look names up with fresh strings: a scan beats hashing them every time
+            int length = name.length();
+            for (int i = 0; i < names.length; i++) {
+                String n = names[i];
+                if (n.length() == length && n.equals(name)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
         Integer i = index.get(name);
         return i == null ? -1 : i;
     }

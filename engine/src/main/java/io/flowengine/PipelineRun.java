@@ -67,7 +67,8 @@ public final class PipelineRun {
                         long n = rowNumber.incrementAndGet();
                         return r.withPosition(n, r.line() > 0 ? r.line() : n);
                     })
-                    .buffer(chunkSize)
+                    // a chunk goes on when full or after 50 ms, so a slow source is not held back
+                    .bufferTimeout(chunkSize, Duration.ofMillis(50), true)
                     .map(rows -> new Chunk(seq.getAndIncrement(), rows.toArray(new Row[0]), rows.size(), List.of(), rows.size()));
             return Steps.apply(chunks, scripts, spec.execution(), spec.errors().onError(), console, wholeChunkFailures::add)
                     .concatMapIterable(outcome -> {

@@ -124,8 +124,9 @@ class EmbeddingTest {
             }
             return r;
         });
+        // without the fence, onErrorContinue would drop row 3 and the Flux would complete
         StepVerifier.create(p.newRun().transform(appUpstream))
-                .expectNextCount(2)
+                .thenConsumeWhile(r -> Integer.parseInt(r.get("n")) < 3)
                 .expectErrorMessage("application bug")
                 .verify(Duration.ofSeconds(10));
     }
@@ -145,6 +146,15 @@ class EmbeddingTest {
             Thread.onSpinWait();
         }
         assertThat(JsRail.openContexts()).isEqualTo(before);
+    }
+
+    @Test
+    void rowsOfASlowSourceAreNotHeldBack() {
+        Pipeline p = pipeline(ErrorPolicy.FAIL, 2, 4, StepSpec.javascript("id", "function transform(row) { return row; }"));
+        StepVerifier.create(p.newRun().transform(rows(5).concatWith(Flux.never())).map(r -> r.get("n")))
+                .expectNext("1", "2", "3", "4", "5")
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.flowengine.internal.csv;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
-import java.util.ArrayList;
+import java.util.Arrays;
 
 /**
  * A streaming RFC 4180 reader: quoted fields may hold delimiters, doubled quotes and line breaks;
@@ -32,7 +32,8 @@ public final class CsvReader implements Closeable {
     private final StringBuilder carry = new StringBuilder();
     private int recordStart = -1;
     private final StringBuilder field = new StringBuilder();
-    private final ArrayList<String> fields = new ArrayList<>();
+    private String[] fields = new String[16];
+    private int count;
     private boolean first = true;
 
     public CsvReader(Reader in, char delimiter, char quote, int maxRecordChars) {
@@ -61,7 +62,7 @@ public final class CsvReader implements Closeable {
         long startLine = line;
         recordStart = pos;
         carry.setLength(0);
-        fields.clear();
+        count = 0;
         String error = null;
         while (true) {
             if (fill() && buf[pos] == quote) {
@@ -70,10 +71,10 @@ public final class CsvReader implements Closeable {
                 if (error != null) {
                     break;
                 }
-                fields.add(field.toString());
+                add(field.toString());
                 field.setLength(0);
             } else {
-                fields.add(unquoted());
+                add(unquoted());
             }
             if (!fill()) {
                 break;
@@ -82,13 +83,13 @@ public final class CsvReader implements Closeable {
             if (c == delimiter) {
                 pos++;
                 if (!fill()) {
-                    fields.add("");
+                    add("");
                     break;
                 }
                 continue;
             }
             if (c != '\n' && c != '\r') {
-                error = "unexpected character '" + c + "' after the closing quote of field " + fields.size()
+                error = "unexpected character '" + c + "' after the closing quote of field " + count
                         + ". A quote inside a quoted field must be doubled (\"\")";
                 while (fill() && buf[pos] != '\n' && buf[pos] != '\r') {
                     pos++;
@@ -108,7 +109,14 @@ public final class CsvReader implements Closeable {
             return new CsvRecord(null, startLine, error, raw);
         }
         recordStart = -1;
-        return new CsvRecord(fields.toArray(new String[0]), startLine, null, null);
+        return new CsvRecord(Arrays.copyOf(fields, count), startLine, null, null);
+    }
+
+    private void add(String value) {
+        if (count == fields.length) {
+            fields = Arrays.copyOf(fields, count * 2);
+        }
+        fields[count++] = value;
     }
 
     private boolean skipEmptyLines() throws IOException {

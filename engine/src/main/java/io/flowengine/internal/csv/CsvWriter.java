@@ -64,12 +64,13 @@ public final class CsvWriter {
 
     private void quoted(StringBuilder out, String value) {
         out.append(quote);
-        int from = 0;
-        int at;
-        while ((at = value.indexOf(quote, from)) >= 0) {
-            out.append(value, from, at + 1).append(quote);
-            from = at + 1;
+        if (value.indexOf(quote) < 0) {
+            out.append(value);
+        } else {
+            // StringBuilder.append(CharSequence, int, int) copies char by char: replace() is far faster
+            String q = String.valueOf(quote);
+            out.append(value.replace(q, q + q));
         }
-        out.append(value, from, value.length()).append(quote);
+        out.append(quote);
     }
 }

@@ -45,9 +45,9 @@ public final class JsRail implements AutoCloseable {
             this.api = context.eval(scripts.driver()).execute(steps, names);
             this.run = api.getMember("run");
             this.stringify = api.getMember("stringify");
-            this.state = context.eval("js", "(function(vars){ return {i: 0, step: -1, res: null, status: null, resume: false,"
-                    + " ctx: {rowNumber: 0, line: 0, vars: Object.freeze(JSON.parse(vars))}}; })")
-                    .execute(scripts.varsJson());
+            this.state = context.eval("js", "({i: 0, step: -1, res: null, status: null, resume: false, nums: null, lines: null, ctx: null})");
+            Value vars = context.eval("js", "(function(v){ return JSON.parse(v); })").execute(scripts.varsJson());
+            state.putMember("ctx", api.getMember("context").execute(state, vars));
         } catch (PolyglotException e) {
             close();
             throw new FlowEngineException("cannot start the JavaScript steps: " + e.getMessage(), e);

@@ -17,42 +17,54 @@
   return function bind(steps, names) {
     const n = steps.length;
 
-    function apply(s, r, ctx, st) {
-      for (; s < n; s++) {
-        st.step = s;
-        r = steps[s](r, ctx);
-        if (r === null || r === undefined) return null;
-        if (Array.isArray(r)) {
-          const all = [];
-          for (let j = 0; j < r.length; j++) {
-            const x = r[j];
-            if (x === null || x === undefined) continue;
-            if (typeof x !== 'object' || Array.isArray(x)) {
-              st.step = s;
-              throw new TypeError("step '" + names[s] + "' returned an array holding " + describe(x)
-                  + ' at index ' + j + '; an array may only hold rows (objects)');
-            }
-            const y = apply(s + 1, x, ctx, st);
-            if (y === null) continue;
-            if (Array.isArray(y)) {
-              for (let k = 0; k < y.length; k++) all.push(y[k]);
-            } else {
-              all.push(y);
-            }
+    // r is what step s returned for one row: go on with the steps after it
+    function after(s, r, ctx, st) {
+      if (r === null || r === undefined) return null;
+      if (Array.isArray(r)) {
+        const all = [];
+        for (let j = 0; j < r.length; j++) {
+          const x = r[j];
+          if (x === null || x === undefined) continue;
+          if (typeof x !== 'object' || Array.isArray(x)) {
+            st.step = s;
+            throw new TypeError("step '" + names[s] + "' returned an array holding " + describe(x)
+                + ' at index ' + j + '; an array may only hold rows (objects)');
           }
-          return all;
+          const y = apply(s + 1, x, ctx, st);
+          if (y === null) continue;
+          if (Array.isArray(y)) {
+            for (let k = 0; k < y.length; k++) all.push(y[k]);
+          } else {
+            all.push(y);
+          }
         }
-        if (typeof r !== 'object') {
-          throw new TypeError("step '" + names[s] + "' returned " + describe(r)
-              + '; return the row, a new object, an array of objects, or null to drop the row');
-        }
+        return all;
       }
-      return r;
+      if (typeof r !== 'object') {
+        st.step = s;
+        throw new TypeError("step '" + names[s] + "' returned " + describe(r)
+            + '; return the row, a new object, an array of objects, or null to drop the row');
+      }
+      return apply(s + 1, r, ctx, st);
+    }
+
+    function apply(s, r, ctx, st) {
+      if (s === n) return r;
+      st.step = s;
+      return after(s, steps[s](r, ctx), ctx, st);
     }
 
     return {
       stringify(v) {
         return JSON.stringify(v);
+      },
+      // ctx reads the current row's numbers on demand, so scripts that never look pay nothing
+      context(st, vars) {
+        return Object.freeze({
+          get rowNumber() { return +st.nums[st.i]; },
+          get line() { return +st.lines[st.i]; },
+          vars: Object.freeze(vars)
+        });
       },
       run(st, rows, numbers, lineNumbers, count) {
         const ctx = st.ctx;
@@ -62,25 +74,30 @@
           st.nums = numbers.split(',');
           st.lines = lineNumbers.split(',');
         }
-        const nums = st.nums;
-        const lines = st.lines;
         if (st.resume) {
           st.resume = false;
           status.push('e');
           st.i++;
         }
         for (; st.i < count; st.i++) {
-          const i = st.i;
-          const row = rows[i];
-          ctx.rowNumber = +nums[i];
-          ctx.line = +lines[i];
-          const r = apply(0, row, ctx, st);
+          const row = rows[st.i];
+          let r = row;
+          let s = 0;
+          // the common case inline: each step returns an object or null
+          for (; s < n; s++) {
+            st.step = s;
+            r = steps[s](r, ctx);
+            if (r === null || r === undefined || typeof r !== 'object' || Array.isArray(r)) break;
+          }
+          if (s < n) {
+            r = after(s, r, ctx, st);
+          }
           if (r === null) {
             status.push('0');
           } else if (r === row) {
             status.push('1');
           } else {
-            res[i] = r;
+            res[st.i] = r;
             status.push('2');
           }
         }

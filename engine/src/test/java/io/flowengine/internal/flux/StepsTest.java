@@ -45,9 +45,37 @@ class StepsTest {
         StepVerifier.create(out, 1)
                 .expectNextCount(1)
                 .thenAwait(Duration.ofMillis(200))
-                .then(() -> assertThat(generated.get()).as("chunks in flight").isLessThanOrEqualTo(2L * (2 * 2 + 2) + 2))
+                .then(() -> assertThat(generated.get()).as("chunks in flight").isLessThanOrEqualTo(2L * (2 * 2 + 2) + 4))
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aSlowChunkDoesNotLetTheOthersRunAheadWithoutBound() {
+        AtomicLong generated = new AtomicLong();
+        Function<Chunk, Outcome> processor = c -> {
+            if (c.seq() == 0) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return ChunkProcessor.process(c, null);
+        };
+        Flux<Outcome> out = Steps.apply(chunks(10_000, generated), NO_STEPS, EXEC, ErrorPolicy.FAIL,
+                OutputStream.nullOutputStream(), o -> { }, processor);
+        StepVerifier.create(out.map(Outcome::seq).take(3))
+                .then(() -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    assertThat(generated.get()).as("chunks generated while chunk 0 is stuck").isLessThanOrEqualTo(2L * (2 * 2 + 2) + 4);
+                })
+                .expectNext(0L, 1L, 2L)
+                .verifyComplete();
     }
 
     @Test
@@ -84,6 +112,17 @@ class StepsTest {
         Flux<Outcome> out = Steps.apply(chunks(4, new AtomicLong()), NO_STEPS, EXEC, ErrorPolicy.FAIL,
                 OutputStream.nullOutputStream(), o -> { }, processor);
         StepVerifier.create(out).expectErrorMessage("the JavaScript engine failed: boom").verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void reorderHandsOnChunksInSequenceAndHoldsEarlyOnes() {
+        Steps.Reorder reorder = new Steps.Reorder(null);
+        Chunk c = new Chunk(0, new Row[0], 0, List.of(), 0);
+        Function<Long, Steps.Processed> p = seq -> new Steps.Processed(seq, c, null, null);
+        assertThat(reorder.accept(p.apply(1L))).isEmpty();
+        assertThat(reorder.accept(p.apply(2L))).isEmpty();
+        assertThat(reorder.accept(p.apply(0L))).extracting(Steps.Processed::seq).containsExactly(0L, 1L, 2L);
+        assertThat(reorder.accept(p.apply(3L))).extracting(Steps.Processed::seq).containsExactly(3L);
     }
 
     @Test
