@@ -137,6 +137,37 @@ class CliTest {
     }
 
     @Test
+    void progressLineOnATerminalWhileARunLastsMoreThanASecond() throws Exception {
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.PipedInputStream stdin = new java.io.PipedInputStream(feed);
+        Thread writer = new Thread(() -> {
+            try {
+                feed.write("name,status\n".getBytes(StandardCharsets.UTF_8));
+                for (int i = 0; i < 16; i++) {
+                    feed.write(("n" + i + ",paid\n").getBytes(StandardCharsets.UTF_8));
+                    feed.flush();
+                    Thread.sleep(100);
+                }
+                feed.close();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        Main.Terminal t = new Main.Terminal(stdin, new PrintStream(out, true), new PrintStream(err, true), Map.of(), true);
+        assertThat(Main.execute(t, "run", pipeline.toString())).isZero();
+        writer.join();
+        assertThat(stderr()).matches("(?s)\r[\\d,]+ rows, [\\d,]+ rows/s\u001b\\[K.*\r\u001b\\[Kflowengine: succeeded in .*");
+        assertThat(stdout()).startsWith("name,status\nN0,paid\n").doesNotContain("rows/s");
+    }
+
+    @Test
+    void noProgressLineWhenStderrIsNotATerminalOrWithQuiet() throws Exception {
+        assertThat(cli("name,status\nann,paid\n", "run", pipeline.toString())).isZero();
+        assertThat(stderr()).doesNotContain("\r").doesNotContain("rows/s");
+    }
+
+    @Test
     void realProcessStreamsStdinToStdout() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.flowengine.cli.Main", "run", pipeline.toString()));
