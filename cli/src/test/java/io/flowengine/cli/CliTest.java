@@ -124,6 +124,18 @@ class CliTest {
     }
 
     @Test
+    void parallelismOptionIsCheckedAndApplied() {
+        assertThat(cli("name,status\na,paid\n", "run", pipeline.toString(), "--parallelism", "0")).isEqualTo(2);
+        assertThat(stderr()).contains("--parallelism must be at least 1, not 0");
+        StringBuilder in = new StringBuilder("name,status\n");
+        for (int i = 0; i < 3000; i++) {
+            in.append('r').append(i).append(",paid\n");
+        }
+        assertThat(cli(in.toString(), "run", pipeline.toString(), "--parallelism", "3", "-q")).isZero();
+        assertThat(stdout().lines().skip(1)).hasSize(3000).startsWith("R0,paid").endsWith("R2999,paid");
+    }
+
+    @Test
     void badUsageExitsTwo() {
         assertThat(cli("", "run")).isEqualTo(2);
         assertThat(cli("", "frobnicate")).isEqualTo(2);
