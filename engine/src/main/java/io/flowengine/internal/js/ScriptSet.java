@@ -99,6 +99,9 @@ public final class ScriptSet {
 
     private List<Problem> check() {
         List<Problem> problems = new ArrayList<>();
+        if (steps.isEmpty()) {
+            return problems;
+        }
         try (Context context = JsEngine.newContext(OutputStream.nullOutputStream())) {
             for (int i = 0; i < steps.size(); i++) {
                 Step step = steps.get(i);
