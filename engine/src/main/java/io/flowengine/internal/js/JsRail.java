@@ -27,6 +27,37 @@ public final class JsRail implements AutoCloseable {
     private final Value newArray;
     private final Value stringify;
     private final RowProxy.ValueText text = this::text;
+    private final RowProxy.ColumnCache columnCache = new RowProxy.ColumnCache() {
+        private Columns lastInput;
+        private Columns lastExtended;
+
+        @Override
+        public Columns columns(String[] keys, Columns input) {
+            return JsRail.this.columns(keys, input);
+        }
+
+        @Override
+        public Columns extended(Columns input, String[] added, int count) {
+            Columns e = lastExtended;
+            if (e != null && lastInput == input && e.size() == input.size() + count) {
+                boolean same = true;
+                for (int a = 0; a < count && same; a++) {
+                    same = e.name(input.size() + a).equals(added[a]);
+                }
+                if (same) {
+                    return e;
+                }
+            }
+            String[] names = new String[input.size() + count];
+            for (int c = 0; c < input.size(); c++) {
+                names[c] = input.name(c);
+            }
+            System.arraycopy(added, 0, names, input.size(), count);
+            lastInput = input;
+            lastExtended = Columns.of(names);
+            return lastExtended;
+        }
+    };
     private Columns lastColumns;
 
     JsRail(ScriptSet scripts, OutputStream console) {
@@ -98,7 +129,7 @@ public final class JsRail implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             switch (status.charAt(i)) {
                 case '0' -> results.filtered(i);
-                case '1' -> results.produced(i, proxies[i].toRow(this::columns));
+                case '1' -> results.produced(i, proxies[i].toRow(columnCache));
                 case '2' -> produced(i, rows[from + i], res.getArrayElement(i), results);
                 default -> {
                     // 'e': failed, already reported
@@ -117,7 +148,7 @@ public final class JsRail implements AutoCloseable {
             return;
         }
         if (v.isProxyObject() && v.asProxyObject() instanceof RowProxy p) {
-            Row r = p.toRow(this::columns);
+            Row r = p.toRow(columnCache);
             results.produced(i, Row.of(r.columns(), r.values().toArray(new String[0]), input.rowNumber(), input.line()));
             return;
         }

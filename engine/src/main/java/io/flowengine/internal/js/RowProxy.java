@@ -3,9 +3,7 @@ package io.flowengine.internal.js;
 import io.flowengine.Columns;
 import io.flowengine.Row;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyObject;
@@ -21,7 +19,10 @@ final class RowProxy implements ProxyObject {
     private final Row input;
     private final String[] values;
     private final ValueText text;
-    private Map<String, String> added;
+    /** Keys set that the input does not have, in the order they were first set; null slots are deleted. */
+    private String[] addedKeys;
+    private String[] addedValues;
+    private int added;
     private boolean removed;
 
     /** Converts a guest value to the string stored in a row. */
@@ -48,7 +49,17 @@ final class RowProxy implements ProxyObject {
         if (i >= 0) {
             return values[i];
         }
-        return added == null ? null : added.get(key);
+        int a = addedIndex(key);
+        return a < 0 ? null : addedValues[a];
+    }
+
+    private int addedIndex(String key) {
+        for (int a = 0; a < added; a++) {
+            if (key.equals(addedKeys[a])) {
+                return a;
+            }
+        }
+        return -1;
     }
 
     @Override
@@ -62,7 +73,7 @@ final class RowProxy implements ProxyObject {
         if (i >= 0) {
             return values[i] != null;
         }
-        return added != null && added.containsKey(key);
+        return addedIndex(key) >= 0;
     }
 
     @Override
@@ -73,10 +84,20 @@ final class RowProxy implements ProxyObject {
             values[i] = v;
             return;
         }
-        if (added == null) {
-            added = new LinkedHashMap<>();
+        int a = addedIndex(key);
+        if (a >= 0) {
+            addedValues[a] = v;
+            return;
         }
-        added.put(key, v);
+        if (addedKeys == null) {
+            addedKeys = new String[4];
+            addedValues = new String[4];
+        } else if (added == addedKeys.length) {
+            addedKeys = java.util.Arrays.copyOf(addedKeys, added * 2);
+            addedValues = java.util.Arrays.copyOf(addedValues, added * 2);
+        }
+        addedKeys[added] = key;
+        addedValues[added++] = v;
     }
 
     @Override
@@ -90,26 +111,38 @@ final class RowProxy implements ProxyObject {
             removed = true;
             return true;
         }
-        return added != null && added.remove(key) != null;
+        int a = addedIndex(key);
+        if (a < 0) {
+            return false;
+        }
+        System.arraycopy(addedKeys, a + 1, addedKeys, a, added - a - 1);
+        System.arraycopy(addedValues, a + 1, addedValues, a, added - a - 1);
+        added--;
+        return true;
     }
 
     private List<String> keys() {
-        List<String> keys = new ArrayList<>(values.length + (added == null ? 0 : added.size()));
+        List<String> keys = new ArrayList<>(values.length + added);
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) {
                 keys.add(input.columns().name(i));
             }
         }
-        if (added != null) {
-            keys.addAll(added.keySet());
+        for (int a = 0; a < added; a++) {
+            keys.add(addedKeys[a]);
         }
         return keys;
     }
 
     /** The row as it is now, numbered like its input. */
     Row toRow(ColumnCache cache) {
-        if (!removed && (added == null || added.isEmpty())) {
+        if (!removed && added == 0) {
             return Row.of(input.columns(), values, input.rowNumber(), input.line());
+        }
+        if (!removed) {
+            String[] out = java.util.Arrays.copyOf(values, values.length + added);
+            System.arraycopy(addedValues, 0, out, values.length, added);
+            return Row.of(cache.extended(input.columns(), addedKeys, added), out, input.rowNumber(), input.line());
         }
         List<String> keys = keys();
         String[] out = new String[keys.size()];
@@ -119,10 +152,8 @@ final class RowProxy implements ProxyObject {
                 out[k++] = v;
             }
         }
-        if (added != null) {
-            for (String v : added.values()) {
-                out[k++] = v;
-            }
+        for (int a = 0; a < added; a++) {
+            out[k++] = addedValues[a];
         }
         return Row.of(cache.columns(keys.toArray(new String[0]), input.columns()), out, input.rowNumber(), input.line());
     }
@@ -130,5 +161,8 @@ final class RowProxy implements ProxyObject {
     /** Reuses one {@link Columns} for rows with the same keys. */
     interface ColumnCache {
         Columns columns(String[] keys, Columns input);
+
+        /** {@code input} followed by the first {@code count} of {@code added}. */
+        Columns extended(Columns input, String[] added, int count);
     }
 }
