@@ -52,11 +52,6 @@ final class RailPool implements AutoCloseable {
         }
     }
 
-    /** How many contexts are open now. */
-    int open() {
-        return all.size();
-    }
-
     @Override
     public void close() {
         closed = true;

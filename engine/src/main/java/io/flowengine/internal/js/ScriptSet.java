@@ -72,10 +72,6 @@ public final class ScriptSet {
         return new ScriptSet(List.copyOf(steps), varsJson);
     }
 
-    public List<String> stepNames() {
-        return steps.stream().map(Step::name).toList();
-    }
-
     public boolean isEmpty() {
         return steps.isEmpty();
     }

@@ -23,10 +23,6 @@ public final class FailurePolicy {
         this.deadLetters = deadLetters;
     }
 
-    public ErrorPolicy policy() {
-        return policy;
-    }
-
     /** Handles one failed record: throws under {@code fail}, else counts it (and dead-letters it). */
     public void accept(DeadLetter failure) {
         if (policy == ErrorPolicy.FAIL) {

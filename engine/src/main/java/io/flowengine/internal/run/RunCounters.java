@@ -17,14 +17,6 @@ public final class RunCounters {
     final AtomicLong written = new AtomicLong();
     private final long started = System.nanoTime();
 
-    public long rowsIn() {
-        return in.get();
-    }
-
-    public long rowsFailed() {
-        return failed.get();
-    }
-
     /**
      * The summary. A failed run counts the records it got to — up to and including the one that
      * stopped it — so that rowsIn = rowsOut + rowsFiltered + rowsFailed holds for it too.
