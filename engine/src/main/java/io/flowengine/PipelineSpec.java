@@ -3,6 +3,7 @@ package io.flowengine;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -128,12 +129,24 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
      * @param ordered whether output keeps input order
      * @param chunkSize records handed to a rail at a time
      * @param prefetch chunks buffered between stages (bounds memory together with chunkSize)
+     * @param scriptTimeout how long the steps may run on one row before it fails
      */
-    public record ExecutionSpec(int parallelism, boolean ordered, int chunkSize, int prefetch) {
+    public record ExecutionSpec(int parallelism, boolean ordered, int chunkSize, int prefetch, Duration scriptTimeout) {
+        /** The default per-row script budget. */
+        public static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofSeconds(1);
+
         public ExecutionSpec {
             if (parallelism < 1 || chunkSize < 1 || prefetch < 1) {
                 throw new IllegalArgumentException("parallelism, chunkSize and prefetch must be at least 1");
             }
+            if (scriptTimeout.isNegative() || scriptTimeout.isZero()) {
+                throw new IllegalArgumentException("scriptTimeout must be positive");
+            }
+        }
+
+        /** With the default script timeout. */
+        public ExecutionSpec(int parallelism, boolean ordered, int chunkSize, int prefetch) {
+            this(parallelism, ordered, chunkSize, prefetch, DEFAULT_SCRIPT_TIMEOUT);
         }
 
         public static ExecutionSpec defaults() {
@@ -141,11 +154,15 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
         }
 
         public ExecutionSpec withParallelism(int parallelism) {
-            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch);
+            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, scriptTimeout);
         }
 
         public ExecutionSpec withChunkSize(int chunkSize) {
-            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch);
+            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, scriptTimeout);
+        }
+
+        public ExecutionSpec withScriptTimeout(Duration scriptTimeout) {
+            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, scriptTimeout);
         }
     }
 

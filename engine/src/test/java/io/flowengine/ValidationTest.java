@@ -71,6 +71,20 @@ class ValidationTest {
     }
 
     @Test
+    void topLevelCodeThatNeverEndsIsAProblemNotAHang() throws IOException {
+        assertThat(problems("execution:\n  scriptTimeout: 200ms\nsteps:\n  - name: a\n    javascript: |\n      while (true) {}\n      function transform(row) { return row; }\n"))
+                .singleElement().satisfies(problem -> assertThat(problem.message())
+                        .isEqualTo("step 'a': the script's top-level code ran longer than 10000 ms."
+                                + " Move the work into transform(row, ctx), or make it finish"));
+    }
+
+    @Test
+    void scriptTimeoutMustBeADuration() throws IOException {
+        assertThat(problems("execution:\n  scriptTimeout: soon\nsteps: []\n")).singleElement()
+                .isEqualTo(new Problem("pipeline.yaml", 2, 18, "'scriptTimeout' must be a positive duration such as 500ms, 2s or 1m, not the text 'soon'."));
+    }
+
+    @Test
     void missingStepsAndBadYamlAreProblems() throws IOException {
         assertThat(problems("name: x\n")).singleElement().satisfies(p -> assertThat(p.message()).startsWith("missing key 'steps'"));
         assertThat(problems("steps: [\n")).singleElement().satisfies(p -> assertThat(p.message()).startsWith("not valid YAML"));

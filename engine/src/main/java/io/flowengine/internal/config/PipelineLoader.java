@@ -45,7 +45,7 @@ public final class PipelineLoader {
     private static final List<String> SINK_KEYS =
             List.of("path", "format", "columns", "mode", "encoding", "delimiter", "quote", "http");
     private static final List<String> ERRORS_KEYS = List.of("onError", "deadLetter", "maxErrors", "retry");
-    private static final List<String> EXECUTION_KEYS = List.of("parallelism", "ordered", "chunkSize", "prefetch");
+    private static final List<String> EXECUTION_KEYS = List.of("parallelism", "ordered", "chunkSize", "prefetch", "scriptTimeout");
     private static final List<String> TEST_KEYS = List.of("name", "input", "expect");
 
     private final String file;
@@ -347,7 +347,8 @@ public final class PipelineLoader {
         boolean ordered = bool(m, "ordered").orElse(true);
         int chunkSize = integer(m, "chunkSize", 1).map(Long::intValue).orElse(defaults.chunkSize());
         int prefetch = integer(m, "prefetch", 1).map(Long::intValue).orElse(defaults.prefetch());
-        return new ExecutionSpec(Math.min(parallelism, 256), ordered, Math.min(chunkSize, 65_536), Math.min(prefetch, 1024));
+        java.time.Duration timeout = duration(m, "scriptTimeout").orElse(ExecutionSpec.DEFAULT_SCRIPT_TIMEOUT);
+        return new ExecutionSpec(Math.min(parallelism, 256), ordered, Math.min(chunkSize, 65_536), Math.min(prefetch, 1024), timeout);
     }
 
     private List<TestSpec> tests(MapNode root) {
@@ -467,6 +468,22 @@ public final class PipelineLoader {
                 // reported below
             }
             problem(s, "'" + key + "' must be a whole number of at least " + min + ", not " + s.describe() + ".");
+            return Optional.empty();
+        });
+    }
+
+    private Optional<java.time.Duration> duration(MapNode m, String key) {
+        return scalar(m, key).flatMap(s -> {
+            java.util.regex.Matcher d = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m)").matcher(interpolate(s).strip());
+            if (d.matches() && Long.parseLong(d.group(1)) > 0) {
+                long n = Long.parseLong(d.group(1));
+                return Optional.of(switch (d.group(2)) {
+                    case "ms" -> java.time.Duration.ofMillis(n);
+                    case "s" -> java.time.Duration.ofSeconds(n);
+                    default -> java.time.Duration.ofMinutes(n);
+                });
+            }
+            problem(s, "'" + key + "' must be a positive duration such as 500ms, 2s or 1m, not " + s.describe() + ".");
             return Optional.empty();
         });
     }

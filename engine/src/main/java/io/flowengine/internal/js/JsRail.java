@@ -26,6 +26,7 @@ public final class JsRail implements AutoCloseable {
     private final Value state;
     private final Value newArray;
     private final Value stringify;
+    private final Watchdog.Watch watch;
     private final RowProxy.ValueText text = this::text;
     private final RowProxy.ColumnCache columnCache = new RowProxy.ColumnCache() {
         private Columns lastInput;
@@ -63,8 +64,11 @@ public final class JsRail implements AutoCloseable {
     JsRail(ScriptSet scripts, OutputStream console) {
         this.scripts = scripts;
         this.context = JsEngine.newContext(console);
+        this.watch = Watchdog.watch(context, scripts.timeout());
         OPEN.incrementAndGet();
         try {
+            context.initialize("js");
+            watch.begin(-1);
             this.newArray = context.eval("js", "(function(){ return []; })");
             Value steps = newArray.execute();
             Value names = newArray.execute();
@@ -79,9 +83,12 @@ public final class JsRail implements AutoCloseable {
             this.state = context.eval("js", "({i: 0, step: -1, res: null, status: null, resume: false, nums: null, lines: null, ctx: null})");
             Value vars = context.eval("js", "(function(v){ return JSON.parse(v); })").execute(scripts.varsJson());
             state.putMember("ctx", api.getMember("context").execute(state, vars));
+            watch.end();
         } catch (PolyglotException e) {
             close();
-            throw new FlowEngineException("cannot start the JavaScript steps: " + e.getMessage(), e);
+            throw new FlowEngineException("cannot start the JavaScript steps: " + (e.isInterrupted()
+                    ? "a script's top-level code ran longer than " + Math.max(scripts.timeout().toMillis(), Watchdog.SETUP_BUDGET.toMillis()) + " ms"
+                    : e.getMessage()), e);
         }
     }
 
@@ -109,20 +116,32 @@ public final class JsRail implements AutoCloseable {
         state.putMember("res", res);
         state.putMember("status", newArray.execute());
         state.putMember("resume", false);
-        ProxyArray input = ProxyArray.fromArray((Object[]) proxies);
+        ProxyArray input = new Rows(proxies, watch);
         String status;
         while (true) {
             try {
                 status = run.execute(state, input, numbers.toString(), lines.toString(), count).asString();
+                watch.end();
                 break;
             } catch (PolyglotException e) {
-                if (!e.isGuestException() || e.isCancelled() || e.isInterrupted() || e.isResourceExhausted()
+                watch.end();
+                if (!e.isGuestException() && !e.isInterrupted() || e.isCancelled() || e.isResourceExhausted()
                         || e.isInternalError()) {
                     throw new FlowEngineException("the JavaScript engine failed: " + e.getMessage(), e);
                 }
                 int index = state.getMember("i").asInt();
-                int step = state.getMember("step").asInt();
-                results.failed(index, scripts.steps().get(Math.max(step, 0)).name(), describe(e));
+                int step = Math.max(state.getMember("step").asInt(), 0);
+                if (e.isInterrupted() && !watch.overdue(index)) {
+                    // meant for a row that had just finished: run this one again from the start
+                    watch.reset();
+                    proxies[index].reset();
+                    continue;
+                }
+                watch.reset();
+                results.failed(index, scripts.steps().get(step).name(), e.isInterrupted()
+                        ? "the script ran longer than " + scripts.timeout().toMillis() + " ms on this record"
+                                + " (execution.scriptTimeout); make it faster or raise execution.scriptTimeout"
+                        : describe(e));
                 state.putMember("resume", true);
             }
         }
@@ -135,6 +154,33 @@ public final class JsRail implements AutoCloseable {
                     // 'e': failed, already reported
                 }
             }
+        }
+    }
+
+    /** The chunk's rows as the driver sees them; fetching one starts its time budget. */
+    private static final class Rows implements ProxyArray {
+        private final RowProxy[] rows;
+        private final Watchdog.Watch watch;
+
+        Rows(RowProxy[] rows, Watchdog.Watch watch) {
+            this.rows = rows;
+            this.watch = watch;
+        }
+
+        @Override
+        public Object get(long index) {
+            watch.begin((int) index);
+            return rows[(int) index];
+        }
+
+        @Override
+        public void set(long index, Value value) {
+            throw new UnsupportedOperationException("rows are read-only");
+        }
+
+        @Override
+        public long getSize() {
+            return rows.length;
         }
     }
 
@@ -230,6 +276,7 @@ public final class JsRail implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             OPEN.decrementAndGet();
+            watch.close();
             context.close(true);
         }
     }

@@ -43,6 +43,15 @@ final class RowProxy implements ProxyObject {
         return input;
     }
 
+    /** Back to the input's values, undoing what a script did (before running the row again). */
+    void reset() {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = input.get(i);
+        }
+        added = 0;
+        removed = false;
+    }
+
     @Override
     public Object getMember(String key) {
         int i = input.columns().indexOf(key);

@@ -32,14 +32,16 @@ public final class ScriptSet {
 
     private final List<Step> steps;
     private final String varsJson;
+    private final java.time.Duration timeout;
 
     /** One compiled step and how to map positions in its wrapped source back to the file. */
     record Step(String name, Source source, int prefixLength, CodeOrigin origin) {
     }
 
-    private ScriptSet(List<Step> steps, String varsJson) {
+    private ScriptSet(List<Step> steps, String varsJson, java.time.Duration timeout) {
         this.steps = steps;
         this.varsJson = varsJson;
+        this.timeout = timeout;
     }
 
     /**
@@ -48,7 +50,7 @@ public final class ScriptSet {
      * once, sandboxed. Call off non-blocking threads.
      */
     public static ScriptSet compile(PipelineSpec spec) {
-        ScriptSet set = build(spec.steps(), toJson(spec.vars()));
+        ScriptSet set = build(spec.steps(), toJson(spec.vars()), spec.execution().scriptTimeout());
         List<Problem> problems = set.check();
         if (!problems.isEmpty()) {
             throw new PipelineValidationException(problems);
@@ -58,10 +60,10 @@ public final class ScriptSet {
 
     /** Every problem of the given steps' scripts (syntax errors, no transform function). */
     public static List<Problem> problems(List<StepSpec> steps) {
-        return build(steps, "{}").check();
+        return build(steps, "{}", PipelineSpec.ExecutionSpec.DEFAULT_SCRIPT_TIMEOUT).check();
     }
 
-    private static ScriptSet build(List<StepSpec> specs, String varsJson) {
+    private static ScriptSet build(List<StepSpec> specs, String varsJson, java.time.Duration timeout) {
         List<Step> steps = new ArrayList<>();
         for (StepSpec s : specs) {
             StepFactory.Wrapped w = StepFactories.forKind(s.kind()).wrap(s);
@@ -69,7 +71,7 @@ public final class ScriptSet {
                     .cached(true).buildLiteral();
             steps.add(new Step(s.name(), source, w.prefix().length(), s.origin()));
         }
-        return new ScriptSet(List.copyOf(steps), varsJson);
+        return new ScriptSet(List.copyOf(steps), varsJson, timeout);
     }
 
     public boolean isEmpty() {
@@ -93,24 +95,37 @@ public final class ScriptSet {
         return varsJson;
     }
 
+    java.time.Duration timeout() {
+        return timeout;
+    }
+
     private List<Problem> check() {
         List<Problem> problems = new ArrayList<>();
         if (steps.isEmpty()) {
             return problems;
         }
-        try (Context context = JsEngine.newContext(OutputStream.nullOutputStream())) {
+        try (Context context = JsEngine.newContext(OutputStream.nullOutputStream());
+                Watchdog.Watch watch = Watchdog.watch(context, timeout)) {
+            context.initialize("js");
             for (int i = 0; i < steps.size(); i++) {
                 Step step = steps.get(i);
                 CodeOrigin o = step.origin();
                 try {
+                    watch.begin(-1);
                     Value fn = context.eval(step.source());
+                    watch.end();
                     if (!fn.canExecute()) {
                         problems.add(new Problem(o.file(), o.line(), o.column(), "step '" + step.name()
                                 + "': the script defines no function transform(row, ctx). Add one, for example:"
                                 + " function transform(row, ctx) { return row; }"));
                     }
                 } catch (PolyglotException e) {
-                    problems.add(problem(step, e));
+                    watch.end();
+                    problems.add(e.isInterrupted()
+                            ? new Problem(o.file(), o.line(), o.column(), "step '" + step.name() + "': the script's top-level code"
+                                    + " ran longer than " + Math.max(timeout.toMillis(), Watchdog.SETUP_BUDGET.toMillis()) + " ms. Move the work into"
+                                    + " transform(row, ctx), or make it finish")
+                            : problem(step, e));
                 }
             }
         }

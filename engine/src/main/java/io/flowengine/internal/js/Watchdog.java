@@ -1,0 +1,118 @@
+package io.flowengine.internal.js;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+
+/**
+ * Enforces the per-row script budget: one daemon thread looks at every running context a few
+ * times a second and interrupts one whose current row has run past its budget. An interrupted
+ * context stays usable, so the rail goes on with the next row.
+ */
+final class Watchdog {
+
+    private static final long TICK_MILLIS = 20;
+    /** Top-level script code (index -1) runs once per context and includes parsing: it gets at least this. */
+    static final Duration SETUP_BUDGET = Duration.ofSeconds(10);
+    private static final Set<Watch> WATCHES = ConcurrentHashMap.newKeySet();
+    private static volatile Thread thread;
+
+    private Watchdog() {
+    }
+
+    /** Watches {@code context}; rows longer than {@code budget} are interrupted. */
+    static Watch watch(Context context, Duration budget) {
+        Watch w = new Watch(context, budget.toNanos());
+        WATCHES.add(w);
+        start();
+        return w;
+    }
+
+    private static void start() {
+        if (thread != null) {
+            return;
+        }
+        synchronized (Watchdog.class) {
+            if (thread == null) {
+                Thread t = new Thread(Watchdog::loop, "flowengine-script-watchdog");
+                t.setDaemon(true);
+                t.start();
+                thread = t;
+            }
+        }
+    }
+
+    private static void loop() {
+        while (true) {
+            try {
+                Thread.sleep(TICK_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Watch w : WATCHES) {
+                w.check(now);
+            }
+        }
+    }
+
+    /** One context's current row: which, and since when. */
+    static final class Watch implements AutoCloseable {
+        private final Context context;
+        private final long budget;
+        private final long setupBudget;
+        private volatile long startedAt;
+        private volatile int index = -2;
+        private volatile int overdue = -2;
+
+        Watch(Context context, long budget) {
+            this.context = context;
+            this.budget = budget;
+            this.setupBudget = Math.max(budget, SETUP_BUDGET.toNanos());
+        }
+
+        /** Row {@code index} (-1: the script's top-level code) starts now. */
+        void begin(int index) {
+            this.startedAt = System.nanoTime();
+            this.index = index;
+        }
+
+        /** Nothing runs in the context now. */
+        void end() {
+            this.index = -2;
+        }
+
+        /** True when the watchdog interrupted row {@code index} because it ran past the budget. */
+        boolean overdue(int index) {
+            return overdue == index;
+        }
+
+        void reset() {
+            overdue = -2;
+        }
+
+        private void check(long now) {
+            int i = index;
+            if (i == -2 || now - startedAt <= (i == -1 ? setupBudget : budget) || index != i) {
+                return;
+            }
+            overdue = i;
+            try {
+                context.interrupt(Duration.ofSeconds(5));
+                if (index == i) {
+                    index = -2;
+                }
+            } catch (TimeoutException | PolyglotException | IllegalStateException e) {
+                // the context is busy in host code or closed: the next tick tries again, or close() ends it
+            }
+        }
+
+        @Override
+        public void close() {
+            WATCHES.remove(this);
+        }
+    }
+}
