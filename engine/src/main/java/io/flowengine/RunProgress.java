@@ -12,6 +12,7 @@ public final class RunProgress {
     private final AtomicLong bytes = new AtomicLong();
     private volatile long totalBytes = -1;
     private final long started = System.nanoTime();
+    private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
 
     /** Data records read so far. */
     public long rowsRead() {
@@ -41,6 +42,19 @@ public final class RunProgress {
     /** For the engine: bytes read. */
     public void addBytes(long n) {
         bytes.addAndGet(n);
+    }
+
+    /**
+     * Completes when the run has let go of its files: the output committed or discarded, the
+     * dead letters written, the input closed. Lets a caller that cancels a run wait for that.
+     */
+    public java.util.concurrent.CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    /** For the engine: the run's files are closed. */
+    public void markClosed() {
+        closed.complete(null);
     }
 
     /** For the engine: the input's size. */

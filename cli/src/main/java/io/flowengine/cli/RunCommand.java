@@ -83,12 +83,36 @@ final class RunCommand implements Callable<Integer> {
         }
         Progress progress = quiet || !terminal.stderrIsTerminal() ? null : new Progress(request.progress(), terminal.err());
         RunSummary summary;
+        Thread onSignal = null;
         try {
-            summary = compiled.run(request).block();
+            java.util.concurrent.CompletableFuture<RunSummary> result = new java.util.concurrent.CompletableFuture<>();
+            reactor.core.Disposable run = compiled.run(request).subscribe(result::complete, result::completeExceptionally);
+            RunProgress live = request.progress();
+            // SIGINT/SIGTERM: cancel the run and wait until its files are let go (the output left
+            // untouched, its temporary file removed, dead letters so far written); the JVM then
+            // exits with 130 or 143.
+            onSignal = new Thread(() -> {
+                if (!result.isDone()) {
+                    run.dispose();
+                    try {
+                        live.closed().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        // exiting anyway
+                    }
+                    terminal.err().println("\nflowengine: interrupted; the output was not written");
+                }
+            }, "flowengine-interrupt");
+            Runtime.getRuntime().addShutdownHook(onSignal);
+            summary = result.join();
         } finally {
             if (progress != null) {
                 progress.stop();
             }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException e) {
+            // shutting down already
         }
         if (summaryFile != null) {
             try {

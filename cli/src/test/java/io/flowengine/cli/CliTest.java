@@ -179,6 +179,48 @@ class CliTest {
         assertThat(stderr()).doesNotContain("\r").doesNotContain("rows/s");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "SIG{0}")
+    @org.junit.jupiter.params.provider.CsvSource({"INT,130", "TERM,143"})
+    void signalLeavesTheOutputUntouchedAndKeepsTheDeadLetters(String signal, int expectedExit) throws Exception {
+        Path in = dir.resolve("in.csv");
+        StringBuilder sb = new StringBuilder("name,status\n");
+        for (int i = 0; i < 300_000; i++) {
+            sb.append(i % 10 == 0 ? "boom" : "n" + i).append(",paid\n");
+        }
+        Files.writeString(in, sb);
+        Files.writeString(pipeline, Files.readString(pipeline).replace("row.name.toUpperCase();",
+                "row.name.toUpperCase(); let x = 0; for (let i = 0; i < 2000; i++) x += i;")
+                + "errors:\n  onError: dead-letter\nexecution:\n  chunkSize: 64\n");
+        Path out = dir.resolve("out.csv");
+        Files.writeString(out, "previous output\n");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.flowengine.cli.Main", "run", pipeline.toString(),
+                "-i", in.toString(), "-o", out.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((temporaryFiles().size() < 2 || temporaryFiles().stream().anyMatch(f -> f.toFile().length() == 0))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(temporaryFiles()).as("a run in progress").hasSize(2);
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(expectedExit);
+        assertThat(Files.readString(out)).isEqualTo("previous output\n");
+        assertThat(temporaryFiles()).isEmpty();
+        assertThat(Files.readAllLines(dir.resolve("out.dead-letters.csv")))
+                .first().isEqualTo("name,status,_row,_line,_step,_error,_raw");
+        assertThat(Files.readAllLines(dir.resolve("out.dead-letters.csv")).subList(1, 3))
+                .allSatisfy(line -> assertThat(line).startsWith("boom,paid,").contains(",upper,p.yaml:5:40: Error: boom,"));
+        assertThat(Files.readString(dir.resolve("log.txt"))).contains("flowengine: interrupted; the output was not written");
+    }
+
+    private List<Path> temporaryFiles() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList();
+        }
+    }
+
     @Test
     void realProcessStreamsStdinToStdout() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

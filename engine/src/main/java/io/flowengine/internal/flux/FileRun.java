@@ -28,6 +28,7 @@ public final class FileRun {
             try {
                 io = endpoints(spec, request);
             } catch (FlowEngineException e) {
+                request.progress().markClosed();
                 return Mono.just(counters.summary(e));
             }
             int prefetch = spec.execution().prefetch();
@@ -42,7 +43,10 @@ public final class FileRun {
                             (st, error) -> Mono.fromRunnable(st::abort).subscribeOn(EngineSchedulers.io()),
                             st -> Mono.fromRunnable(st::abort).subscribeOn(EngineSchedulers.io()))
                     .then(Mono.fromCallable(() -> counters.summary(null)))
-                    .onErrorResume(e -> Mono.just(counters.summary(FileRunState.userError(e))));
+                    .onErrorResume(e -> {
+                        request.progress().markClosed();
+                        return Mono.just(counters.summary(FileRunState.userError(e)));
+                    });
         });
     }
 

@@ -40,6 +40,7 @@ final class FileRunState {
     private final StringBuilder dlCsv = new StringBuilder();
     private final ConcurrentLinkedQueue<Outcome> wholeChunkFailures = new ConcurrentLinkedQueue<>();
     private DeadLetterFormat deadLetterFormat;
+    private boolean ended;
 
     private FileRunState(PipelineSpec spec, RecordSource source, AtomicOutput output, AtomicOutput deadLetters,
             RunCounters counters, io.flowengine.RunProgress progress) {
@@ -137,13 +138,19 @@ final class FileRunState {
         wholeChunkFailures.add(outcome);
     }
 
-    void write(Outcome outcome) {
+    synchronized void write(Outcome outcome) {
+        if (ended) {
+            return;
+        }
         drainWholeChunkFailures();
         stage.accept(outcome, csv, policy, counters);
         flush();
     }
 
-    void finish() {
+    synchronized void finish() {
+        if (ended) {
+            return;
+        }
         drainWholeChunkFailures();
         stage.finish(csv);
         flush();
@@ -176,27 +183,39 @@ final class FileRunState {
         deadLetterFormat.append(dlCsv, d);
     }
 
-    void commit() {
+    /** A dead-letter file always has its header, even when nothing failed. */
+    private void deadLetterHeader() {
+        if (deadLetters != null && deadLetterFormat == null && source.columns() != null) {
+            deadLetterFormat = new DeadLetterFormat(source.columns(), deadLetterWriter);
+            deadLetterFormat.header(dlCsv);
+        }
+    }
+
+    synchronized void commit() {
+        ended = true;
         try {
-            if (deadLetters != null && deadLetterFormat == null && source.columns() != null) {
-                deadLetterFormat = new DeadLetterFormat(source.columns(), deadLetterWriter);
-                deadLetterFormat.header(dlCsv);
-                flush();
-            }
+            deadLetterHeader();
+            flush();
             output.commit();
         } finally {
             if (deadLetters != null) {
                 deadLetters.commit();
             }
             closeQuietly(source);
+            progress.markClosed();
         }
     }
 
     /** The run failed or was cancelled: the output is discarded; dead letters so far are kept. */
-    void abort() {
+    synchronized void abort() {
+        if (ended) {
+            return;
+        }
+        ended = true;
         output.abort();
         if (deadLetters != null) {
             try {
+                deadLetterHeader();
                 if (dlCsv.length() > 0) {
                     deadLetters.write(dlCsv);
                 }
@@ -206,6 +225,7 @@ final class FileRunState {
             }
         }
         closeQuietly(source);
+        progress.markClosed();
     }
 
     static FlowEngineException userError(Throwable e) {
