@@ -78,6 +78,7 @@ public final class JsRail implements AutoCloseable {
                 names.setArrayElement(i++, step.name());
             }
             this.api = context.eval(scripts.driver()).execute(steps, names);
+            api.getMember("lockdown").executeVoid();
             this.run = api.getMember("run");
             this.stringify = api.getMember("stringify");
             this.state = context.eval("js", "({i: 0, step: -1, res: null, status: null, resume: false, nums: null, lines: null, ctx: null})");
@@ -149,7 +150,7 @@ public final class JsRail implements AutoCloseable {
             switch (status.charAt(i)) {
                 case '0' -> results.filtered(i);
                 case '1' -> results.produced(i, proxies[i].toRow(columnCache));
-                case '2' -> produced(i, rows[from + i], res.getArrayElement(i), results);
+                case '2' -> decode(i, rows[from + i], res, results);
                 default -> {
                     // 'e': failed, already reported
                 }
@@ -184,18 +185,46 @@ public final class JsRail implements AutoCloseable {
         }
     }
 
-    /** Something other than the input row came out of row {@code i}: an object, a proxy or an array. */
-    private void produced(int i, Row input, Value v, ScriptResults results) {
+    /**
+     * Reads what came out of row {@code i} when it is not the input row itself. Reading runs
+     * script code (getters, proxies, toJSON), so it is timed like the row and may fail like it;
+     * the row's output is all or nothing.
+     */
+    private void decode(int i, Row input, Value res, ScriptResults results) {
+        java.util.List<Row> out = new java.util.ArrayList<>();
+        try {
+            watch.begin(i);
+            produced(input, res.getArrayElement(i), out);
+            watch.end();
+        } catch (PolyglotException e) {
+            watch.end();
+            watch.reset();
+            if (e.isCancelled() || e.isResourceExhausted() || e.isInternalError()) {
+                throw new FlowEngineException("the JavaScript engine failed: " + e.getMessage(), e);
+            }
+            results.failed(i, scripts.steps().get(scripts.steps().size() - 1).name(), e.isInterrupted()
+                    ? "reading the row the script returned took longer than " + scripts.timeout().toMillis()
+                            + " ms (execution.scriptTimeout)"
+                    : "the row the script returned cannot be read: " + describe(e));
+            return;
+        }
+        for (Row r : out) {
+            results.produced(i, r);
+        }
+    }
+
+    /** Something other than the input row came out of a row: an object, a proxy or an array. */
+    private void produced(Row input, Value v, java.util.List<Row> out) {
         if (v.hasArrayElements()) {
             long n = v.getArraySize();
             for (long k = 0; k < n; k++) {
-                produced(i, input, v.getArrayElement(k), results);
+                produced(input, v.getArrayElement(k), out);
             }
             return;
         }
         if (v.isProxyObject() && v.asProxyObject() instanceof RowProxy p) {
             Row r = p.toRow(columnCache);
-            results.produced(i, Row.of(r.columns(), r.values().toArray(new String[0]), input.rowNumber(), input.line()));
+            out.add(Row.of(r.columns(), r.values().toArray(new String[0]), input.rowNumber(), input.line()));
             return;
         }
         java.util.Set<String> keySet = v.getMemberKeys();
@@ -204,7 +233,7 @@ public final class JsRail implements AutoCloseable {
         for (int c = 0; c < keys.length; c++) {
             values[c] = text.of(v.getMember(keys[c]));
         }
-        results.produced(i, Row.of(columns(keys, input.columns()), values, input.rowNumber(), input.line()));
+        out.add(Row.of(columns(keys, input.columns()), values, input.rowNumber(), input.line()));
     }
 
     /** A guest value as the string a row stores: String(v), with objects as JSON and null/undefined as "". */

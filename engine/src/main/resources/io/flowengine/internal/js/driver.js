@@ -55,6 +55,29 @@
     }
 
     return {
+      // After the steps' top-level code has run, the built-in objects are frozen, so that no
+      // row can change what later rows see (Object.prototype.x = ..., JSON.parse = ...).
+      lockdown() {
+        const names = Object.getOwnPropertyNames(globalThis);
+        for (const name of names) {
+          const v = globalThis[name];
+          if (typeof v === 'function' && /^[A-Z]/.test(name)) {
+            Object.freeze(v);
+            if (v.prototype) Object.freeze(v.prototype);
+          }
+        }
+        for (const v of [JSON, Math, Reflect, Atomics, Intl, Object.getPrototypeOf(function* () {}),
+          Object.getPrototypeOf(async function () {}), Object.getPrototypeOf([][Symbol.iterator]())]) {
+          if (v) Object.freeze(v);
+        }
+        for (const name of ['JSON', 'Math', 'Reflect', 'Object', 'Array', 'String', 'Number', 'Boolean', 'Symbol',
+          'Date', 'RegExp', 'Error', 'TypeError', 'RangeError', 'Map', 'Set', 'Promise', 'Function', 'BigInt',
+          'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent', 'globalThis']) {
+          if (name in globalThis) {
+            Object.defineProperty(globalThis, name, { writable: false, configurable: false });
+          }
+        }
+      },
       stringify(v) {
         return JSON.stringify(v);
       },
