@@ -100,8 +100,19 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
         public static final CsvOptions DEFAULT = new CsvOptions(',', '"', StandardCharsets.UTF_8);
     }
 
-    public record SourceSpec(Optional<Path> path, boolean header, CsvOptions csv) {
-        public static final SourceSpec DEFAULT = new SourceSpec(Optional.empty(), true, CsvOptions.DEFAULT);
+    /**
+     * @param maxFieldSize the longest field, in characters, before its record is set aside
+     * @param maxRecordSize the longest record, in characters: bounds memory whatever the input
+     */
+    public record SourceSpec(Optional<Path> path, boolean header, CsvOptions csv, int maxFieldSize, int maxRecordSize) {
+        public static final int DEFAULT_MAX_FIELD_SIZE = 1 << 20;
+        public static final int DEFAULT_MAX_RECORD_SIZE = 4 << 20;
+        public static final SourceSpec DEFAULT = new SourceSpec(Optional.empty(), true, CsvOptions.DEFAULT,
+                DEFAULT_MAX_FIELD_SIZE, DEFAULT_MAX_RECORD_SIZE);
+
+        public SourceSpec withLimits(int maxFieldSize, int maxRecordSize) {
+            return new SourceSpec(path, header, csv, maxFieldSize, maxRecordSize);
+        }
     }
 
     /**

@@ -40,7 +40,7 @@ public final class PipelineLoader {
 
     private static final List<String> ROOT_KEYS =
             List.of("version", "name", "vars", "source", "steps", "sink", "errors", "execution", "tests");
-    private static final List<String> SOURCE_KEYS = List.of("path", "format", "header", "delimiter", "quote", "encoding");
+    private static final List<String> SOURCE_KEYS = List.of("path", "format", "header", "delimiter", "quote", "encoding", "maxFieldSize", "maxRecordSize");
     private static final List<String> STEP_KEYS = List.of("name", "javascript", "file", "filter");
     private static final List<String> SINK_KEYS =
             List.of("path", "format", "columns", "mode", "encoding", "delimiter", "quote", "http");
@@ -157,7 +157,13 @@ public final class PipelineLoader {
         MapNode m = node.get();
         checkKeys(m, "source.", SOURCE_KEYS);
         boolean header = bool(m, "header").orElse(true);
-        return new SourceSpec(path(m, "path"), header, csvOptions(m, "source."));
+        int maxField = size(m, "maxFieldSize").orElse(SourceSpec.DEFAULT_MAX_FIELD_SIZE);
+        int maxRecord = size(m, "maxRecordSize").orElse(SourceSpec.DEFAULT_MAX_RECORD_SIZE);
+        if (maxField > maxRecord) {
+            scalar(m, "maxFieldSize").ifPresent(n -> problem(n, "source.maxFieldSize (" + maxField
+                    + ") is larger than source.maxRecordSize (" + maxRecord + "). Raise maxRecordSize, or lower maxFieldSize."));
+        }
+        return new SourceSpec(path(m, "path"), header, csvOptions(m, "source."), maxField, maxRecord);
     }
 
     private CsvOptions csvOptions(MapNode m, String where) {
@@ -468,6 +474,22 @@ public final class PipelineLoader {
                 // reported below
             }
             problem(s, "'" + key + "' must be a whole number of at least " + min + ", not " + s.describe() + ".");
+            return Optional.empty();
+        });
+    }
+
+    /** A size in characters: a whole number, or with KiB / MiB. */
+    private Optional<Integer> size(MapNode m, String key) {
+        return scalar(m, key).flatMap(s -> {
+            java.util.regex.Matcher d = java.util.regex.Pattern.compile("(\\d+)\\s*(KiB|MiB)?").matcher(interpolate(s).strip());
+            if (d.matches()) {
+                long n = Long.parseLong(d.group(1)) * (d.group(2) == null ? 1 : d.group(2).equals("KiB") ? 1024 : 1024 * 1024);
+                if (n >= 1 && n <= 512L * 1024 * 1024) {
+                    return Optional.of((int) n);
+                }
+            }
+            problem(s, "'" + key + "' must be a size in characters between 1 and 512MiB, such as 65536, 64KiB or 4MiB, not "
+                    + s.describe() + ".");
             return Optional.empty();
         });
     }

@@ -8,12 +8,10 @@ import io.flowengine.Row;
 import io.flowengine.internal.csv.CsvReader;
 import io.flowengine.internal.csv.CsvRecord;
 import io.flowengine.internal.csv.CsvWriter;
+import io.flowengine.internal.csv.DecodingReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,9 +21,6 @@ import java.util.List;
  * text. Blocking: call it on a thread that may block.
  */
 public final class RecordSource implements Closeable {
-
-    /** A record longer than this is refused, so that a runaway quote cannot eat the heap. */
-    public static final int MAX_RECORD_CHARS = 4 * 1024 * 1024;
 
     private final CsvReader reader;
     private final SourceSpec spec;
@@ -38,10 +33,9 @@ public final class RecordSource implements Closeable {
     public RecordSource(InputStream in, SourceSpec spec, String name) {
         this.spec = spec;
         this.name = name;
-        InputStreamReader decoder = new InputStreamReader(in, spec.csv().encoding().newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
-        this.reader = new CsvReader(decoder, spec.csv().delimiter(), spec.csv().quote(), MAX_RECORD_CHARS);
+        DecodingReader decoder = new DecodingReader(in, spec.csv().encoding());
+        this.reader = new CsvReader(decoder, spec.csv().delimiter(), spec.csv().quote(), spec.maxRecordSize(),
+                spec.maxFieldSize(), decoder::errors);
         this.rawWriter = new CsvWriter(spec.csv().delimiter(), spec.csv().quote());
     }
 
@@ -91,10 +85,6 @@ public final class RecordSource implements Closeable {
                 return null;
             }
             return new Chunk(seq, rows, n, malformed, records);
-        } catch (CharacterCodingException e) {
-            throw new FlowEngineException(name + ": line " + reader.line() + ": the input is not valid "
-                    + spec.csv().encoding().name() + " (" + e.getMessage() + "). Set source.encoding to the file's"
-                    + " charset, for example windows-1252 or ISO-8859-1");
         } catch (IOException e) {
             throw new FlowEngineException("cannot read " + name + ": " + e.getMessage());
         }
