@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A streaming RFC 4180 reader: quoted fields may hold delimiters, doubled quotes and line breaks;
- * records end with LF, CRLF or CR; empty lines are skipped; a leading byte-order mark is skipped.
+ * records end with LF, CRLF or CR; empty lines are skipped. (Byte-order marks are the decoder's
+ * business: see {@link DecodingReader}.)
  *
  * <p>Every record knows the physical line where it starts. A record that breaks the format comes
  * back with an error and its raw text rather than as an exception, so a caller can account for it
@@ -47,7 +48,6 @@ public final class CsvReader implements Closeable {
     private final StringBuilder field = new StringBuilder();
     private String[] fields = new String[16];
     private int count;
-    private boolean first = true;
     private String problem;
 
     /** Thrown inside a record that grew past {@code maxRecordChars}. */
@@ -76,12 +76,6 @@ public final class CsvReader implements Closeable {
 
     /** The next record, or null at the end of the input. */
     public CsvRecord next() throws IOException {
-        if (first) {
-            first = false;
-            if (fill() && buf[pos] == '\uFEFF') {
-                pos++;
-            }
-        }
         if (!skipEmptyLines()) {
             return null;
         }

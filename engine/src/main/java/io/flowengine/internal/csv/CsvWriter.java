@@ -2,8 +2,9 @@ package io.flowengine.internal.csv;
 
 /**
  * Formats records as CSV lines ending with LF. A field is quoted only when it must be: when it
- * holds the delimiter, the quote, CR or LF — or when it is the only field of its record and
- * empty, so that the record does not turn into a blank line, which readers skip.
+ * holds the delimiter, the quote, CR or LF, or starts with U+FEFF (which would read back as a
+ * byte-order mark) — or when it is the only field of its record and empty, so that the record
+ * does not turn into a blank line, which readers skip.
  */
 public final class CsvWriter {
 
@@ -52,6 +53,11 @@ public final class CsvWriter {
 
     private void field(StringBuilder out, String value) {
         int n = value.length();
+        if (n > 0 && value.charAt(0) == '\uFEFF') {
+            // unquoted, it would read back as a byte-order mark and vanish
+            quoted(out, value);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             if (c == delimiter || c == quote || c == '\n' || c == '\r') {

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Decodes bytes to characters without ever failing the whole input: a byte sequence that is not
  * valid in the charset becomes U+FFFD and is counted, so that the CSV reader can set aside the
- * record it falls in and go on. An input declared UTF-8 that starts with a UTF-16 byte-order mark
- * is decoded as UTF-16.
+ * record it falls in and go on. A UTF-8 byte-order mark is skipped; an input declared UTF-8 that
+ * starts with a UTF-16 byte-order mark is decoded as UTF-16 (whose decoder drops the mark).
  */
 public final class DecodingReader extends Reader {
 
@@ -54,6 +54,8 @@ public final class DecodingReader extends Reader {
             int b1 = bytes.get(bytes.position() + 1) & 0xff;
             if ((b0 == 0xFE && b1 == 0xFF) || (b0 == 0xFF && b1 == 0xFE)) {
                 actual = StandardCharsets.UTF_16;
+            } else if (b0 == 0xEF && b1 == 0xBB && bytes.remaining() >= 3 && (bytes.get(bytes.position() + 2) & 0xff) == 0xBF) {
+                bytes.position(bytes.position() + 3);
             }
         }
         decoder = actual.newDecoder()
