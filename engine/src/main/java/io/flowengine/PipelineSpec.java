@@ -118,20 +118,77 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
     /**
      * @param columns the output columns, in order; empty: those of the first output row
      */
-    public record SinkSpec(Optional<Path> path, CsvOptions csv, Optional<List<String>> columns, WriteMode mode) {
+    public record SinkSpec(Optional<Path> path, CsvOptions csv, Optional<List<String>> columns, WriteMode mode,
+            Optional<HttpSinkSpec> http) {
         public static final SinkSpec DEFAULT = new SinkSpec(Optional.empty(), CsvOptions.DEFAULT,
-                Optional.empty(), WriteMode.REPLACE);
+                Optional.empty(), WriteMode.REPLACE, Optional.empty());
 
         public SinkSpec {
             columns = columns.map(List::copyOf);
         }
+
+        public SinkSpec withHttp(HttpSinkSpec http) {
+            return new SinkSpec(path, csv, columns, mode, Optional.of(http));
+        }
     }
 
-    public record ErrorsSpec(ErrorPolicy onError, Optional<Path> deadLetter, OptionalLong maxErrors) {
-        public static final ErrorsSpec DEFAULT = new ErrorsSpec(ErrorPolicy.FAIL, Optional.empty(), OptionalLong.empty());
+    /** How an HTTP sink sends rows. */
+    public enum HttpBody {
+        /** A JSON array of objects, column name to value. */
+        JSON("json"),
+        /** A CSV document with a header. */
+        CSV("csv");
+
+        private final String key;
+
+        HttpBody(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    /**
+     * A sink that POSTs batches of rows to {@code url}.
+     *
+     * @param batchRows rows per request
+     * @param maxInFlight requests under way at once
+     * @param timeout how long one request may take before it counts as a (transient) failure
+     * @param headers request headers (values interpolated from the environment at load time)
+     */
+    public record HttpSinkSpec(java.net.URI url, int batchRows, HttpBody body, java.util.Map<String, String> headers,
+            int maxInFlight, Duration timeout) {
+        public HttpSinkSpec {
+            headers = java.util.Map.copyOf(headers);
+        }
+
+        public static HttpSinkSpec of(java.net.URI url) {
+            return new HttpSinkSpec(url, 500, HttpBody.JSON, java.util.Map.of(), 2, Duration.ofSeconds(30));
+        }
+    }
+
+    /**
+     * Retries of transient failures: exponential backoff from {@code backoff}, with jitter, never
+     * longer than {@code maxBackoff} (a server's Retry-After is honoured up to that too).
+     *
+     * @param maxAttempts attempts in all, the first one included
+     */
+    public record RetrySpec(int maxAttempts, Duration backoff, Duration maxBackoff) {
+        public static final RetrySpec DEFAULT = new RetrySpec(3, Duration.ofMillis(100), Duration.ofSeconds(5));
+    }
+
+    public record ErrorsSpec(ErrorPolicy onError, Optional<Path> deadLetter, OptionalLong maxErrors, RetrySpec retry) {
+        public static final ErrorsSpec DEFAULT = new ErrorsSpec(ErrorPolicy.FAIL, Optional.empty(), OptionalLong.empty(),
+                RetrySpec.DEFAULT);
 
         public static ErrorsSpec of(ErrorPolicy onError) {
-            return new ErrorsSpec(onError, Optional.empty(), OptionalLong.empty());
+            return new ErrorsSpec(onError, Optional.empty(), OptionalLong.empty(), RetrySpec.DEFAULT);
+        }
+
+        public ErrorsSpec withRetry(RetrySpec retry) {
+            return new ErrorsSpec(onError, deadLetter, maxErrors, retry);
         }
     }
 

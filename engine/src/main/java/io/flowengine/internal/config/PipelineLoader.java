@@ -296,8 +296,10 @@ public final class PipelineLoader {
         }
         MapNode m = node.get();
         checkKeys(m, "sink.", SINK_KEYS);
-        entry(m, "http").ifPresent(e -> problem(e.key(), "sink.http is not available in this version of FlowEngine."
-                + " Write to a file (sink.path or --output) and send it on from there."));
+        Optional<PipelineSpec.HttpSinkSpec> http = mapping(m, "http").map(this::http);
+        if (http.isPresent() && m.entries().containsKey("path")) {
+            entry(m, "http").ifPresent(e -> problem(e.key(), "sink has both 'path' and 'http'. Keep one of them."));
+        }
         Optional<List<String>> columns = Optional.empty();
         Optional<Node.Entry> cols = entry(m, "columns");
         if (cols.isPresent()) {
@@ -320,7 +322,44 @@ public final class PipelineLoader {
             }
         }
         WriteMode mode = enumValue(m, "mode", WriteMode.values(), WriteMode::key).orElse(WriteMode.REPLACE);
-        return new SinkSpec(path(m, "path"), csvOptions(m, "sink."), columns, mode);
+        return new SinkSpec(path(m, "path"), csvOptions(m, "sink."), columns, mode, http);
+    }
+
+    private static final List<String> HTTP_KEYS = List.of("url", "batchRows", "body", "headers", "maxInFlight", "timeout");
+
+    private PipelineSpec.HttpSinkSpec http(MapNode m) {
+        checkKeys(m, "sink.http.", HTTP_KEYS);
+        java.net.URI url = null;
+        Optional<ScalarNode> at = scalar(m, "url");
+        if (at.isEmpty()) {
+            problem(m, "sink.http: missing key 'url'. Give the endpoint, such as url: https://example.com/ingest");
+        } else {
+            String text = interpolate(at.get());
+            try {
+                url = new java.net.URI(text);
+                if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+                    throw new java.net.URISyntaxException(text, "not an http(s) URL with a host");
+                }
+            } catch (java.net.URISyntaxException e) {
+                problem(at.get(), "sink.http.url must be an http:// or https:// URL with a host, not '" + Texts.cut(text) + "'.");
+                url = null;
+            }
+        }
+        int batchRows = integer(m, "batchRows", 1).map(Long::intValue).orElse(500);
+        int maxInFlight = integer(m, "maxInFlight", 1).map(Long::intValue).orElse(2);
+        PipelineSpec.HttpBody body = enumValue(m, "body", PipelineSpec.HttpBody.values(), PipelineSpec.HttpBody::key)
+                .orElse(PipelineSpec.HttpBody.JSON);
+        java.time.Duration timeout = duration(m, "timeout").orElse(java.time.Duration.ofSeconds(30));
+        Map<String, String> headers = new LinkedHashMap<>();
+        mapping(m, "headers").ifPresent(h -> h.entries().forEach((k, e) -> {
+            if (e.value() instanceof ScalarNode sv && sv.type() != Node.ScalarType.NULL) {
+                headers.put(k, interpolate(sv));
+            } else {
+                problem(e.value(), "sink.http.headers." + k + " must be a text value, not " + e.value().describe() + ".");
+            }
+        }));
+        return url == null ? null
+                : new PipelineSpec.HttpSinkSpec(url, Math.min(batchRows, 100_000), body, headers, Math.min(maxInFlight, 64), timeout);
     }
 
     private ErrorsSpec errors(MapNode root) {
@@ -330,15 +369,19 @@ public final class PipelineLoader {
         }
         MapNode m = node.get();
         checkKeys(m, "errors.", ERRORS_KEYS);
-        entry(m, "retry").ifPresent(e -> problem(e.key(), "errors.retry is not available in this version of FlowEngine:"
-                + " file pipelines have no transient failures to retry. Remove it."));
+        PipelineSpec.RetrySpec retry = mapping(m, "retry").map(r -> {
+            checkKeys(r, "errors.retry.", List.of("maxAttempts", "backoff", "maxBackoff"));
+            PipelineSpec.RetrySpec d = PipelineSpec.RetrySpec.DEFAULT;
+            return new PipelineSpec.RetrySpec(integer(r, "maxAttempts", 1).map(Long::intValue).orElse(d.maxAttempts()),
+                    duration(r, "backoff").orElse(d.backoff()), duration(r, "maxBackoff").orElse(d.maxBackoff()));
+        }).orElse(PipelineSpec.RetrySpec.DEFAULT);
         ErrorPolicy policy = enumValue(m, "onError", ErrorPolicy.values(), ErrorPolicy::key).orElse(ErrorPolicy.FAIL);
         OptionalLong maxErrors = OptionalLong.empty();
         Optional<Long> max = integer(m, "maxErrors", 0);
         if (max.isPresent()) {
             maxErrors = OptionalLong.of(max.get());
         }
-        return new ErrorsSpec(policy, path(m, "deadLetter"), maxErrors);
+        return new ErrorsSpec(policy, path(m, "deadLetter"), maxErrors, retry);
     }
 
     private ExecutionSpec execution(MapNode root) {

@@ -34,11 +34,22 @@ public final class FileRun {
             int prefetch = spec.execution().prefetch();
             return Mono.usingWhen(
                             Mono.fromCallable(() -> FileRunState.open(spec, io, counters)).subscribeOn(EngineSchedulers.io()),
-                            st -> Steps.apply(st.chunks().subscribeOn(EngineSchedulers.io()), scripts, spec.execution(),
-                                            spec.errors().onError(), console, st::wholeChunkFailed)
-                                    .publishOn(EngineSchedulers.io(), prefetch)
-                                    .doOnNext(st::write)
-                                    .then(Mono.fromRunnable(st::finish)),
+                            st -> {
+                                reactor.core.publisher.Flux<io.flowengine.internal.run.Outcome> outcomes = Steps.apply(
+                                                st.chunks().subscribeOn(EngineSchedulers.io()), scripts, spec.execution(),
+                                                spec.errors().onError(), console, st::wholeChunkFailed)
+                                        .publishOn(EngineSchedulers.io(), prefetch);
+                                if (spec.sink().http().isEmpty()) {
+                                    return outcomes.doOnNext(st::write).then(Mono.fromRunnable(st::finish));
+                                }
+                                HttpSink sink = new HttpSink(spec.sink().http().get(),
+                                        new io.flowengine.internal.run.RetryPolicy(spec.errors().retry(), new java.util.Random()),
+                                        counters::retried);
+                                return sink.deliver(outcomes.concatMapIterable(st::items))
+                                        .publishOn(EngineSchedulers.io(), prefetch)
+                                        .doOnNext(st::delivered)
+                                        .then(Mono.fromRunnable(st::finish));
+                            },
                             st -> Mono.fromRunnable(st::commit).subscribeOn(EngineSchedulers.io()),
                             (st, error) -> Mono.fromRunnable(st::abort).subscribeOn(EngineSchedulers.io()),
                             st -> Mono.fromRunnable(st::abort).subscribeOn(EngineSchedulers.io()))
@@ -60,14 +71,19 @@ public final class FileRun {
     private static Endpoints endpoints(PipelineSpec spec, RunRequest request) {
         Optional<Path> input = request.inputIsStream() ? Optional.empty()
                 : request.input().or(() -> spec.source().path());
-        Optional<Path> output = request.outputIsStream() ? Optional.empty()
+        boolean http = spec.sink().http().isPresent();
+        if (http && request.output().isPresent()) {
+            throw new FlowEngineException("the pipeline sends its rows to sink.http, so there is no output file;"
+                    + " drop --output, or remove sink.http to write a file");
+        }
+        Optional<Path> output = request.outputIsStream() || http ? Optional.empty()
                 : request.output().or(() -> spec.sink().path());
         Optional<Path> deadLetter = Optional.empty();
         if (spec.errors().onError() == ErrorPolicy.DEAD_LETTER) {
             deadLetter = request.deadLetter().or(() -> spec.errors().deadLetter()).or(() -> output.map(FileRun::besideOutput));
             if (deadLetter.isEmpty()) {
-                throw new FlowEngineException("errors.onError is dead-letter and the output is stdout, so there is no"
-                        + " place for dead letters by default. Pass --dead-letter FILE or set errors.deadLetter");
+                throw new FlowEngineException("errors.onError is dead-letter and the output is " + (http ? "sink.http" : "stdout")
+                        + ", so there is no place for dead letters by default. Pass --dead-letter FILE or set errors.deadLetter");
             }
             if (deadLetter.equals(output) || deadLetter.equals(input)) {
                 throw new FlowEngineException("the dead-letter file " + deadLetter.get()

@@ -50,7 +50,8 @@ final class FileRunState {
         this.output = output;
         this.deadLetters = deadLetters;
         this.counters = counters;
-        this.stage = new OutputStage(spec.sink().columns(), new CsvWriter(spec.sink().csv().delimiter(), spec.sink().csv().quote()));
+        this.stage = spec.sink().http().isPresent() ? OutputStage.unformatted()
+                : new OutputStage(spec.sink().columns(), new CsvWriter(spec.sink().csv().delimiter(), spec.sink().csv().quote()));
         this.deadLetterWriter = new CsvWriter(',', '"');
         this.policy = new FailurePolicy(spec.errors().onError(), spec.errors().maxErrors(), counters, this::deadLetter);
     }
@@ -59,7 +60,8 @@ final class FileRunState {
         InputStream in = openInput(io);
         AtomicOutput output = null;
         try {
-            output = io.output().isPresent()
+            output = spec.sink().http().isPresent() ? null
+                    : io.output().isPresent()
                     ? AtomicOutput.create(io.output().get(), spec.sink().mode(), spec.sink().csv().encoding())
                     : AtomicOutput.stream(io.request().outputStream(), spec.sink().csv().encoding());
             AtomicOutput dl = io.deadLetter().isPresent()
@@ -163,8 +165,35 @@ final class FileRunState {
         }
     }
 
+    /** For an HTTP sink: the rows of {@code outcome} to send, each with its input record. */
+    synchronized java.util.List<HttpSink.Item> items(Outcome outcome) {
+        java.util.List<HttpSink.Item> items = new java.util.ArrayList<>(outcome.size());
+        if (ended) {
+            return items;
+        }
+        drainWholeChunkFailures();
+        stage.acceptWithInputs(outcome, policy, counters, (row, from) -> items.add(new HttpSink.Item(row, from)));
+        flush();
+        return items;
+    }
+
+    /** For an HTTP sink: a batch was delivered, or its records fail. */
+    synchronized void delivered(HttpSink.Delivery d) {
+        if (ended || d.delivered()) {
+            return;
+        }
+        String why = (d.failure() instanceof FlowEngineException fe ? fe.getMessage() : String.valueOf(d.failure()))
+                + " (after " + d.attempts() + " attempt" + (d.attempts() == 1 ? "" : "s") + ")";
+        HttpSink.forEachRecord(d.items(), record -> {
+            io.flowengine.Row from = record.get(0).from();
+            counters.undeliver(record.size());
+            policy.accept(new DeadLetter(from, from.rowNumber(), from.line(), "sink", why, ""));
+        });
+        flush();
+    }
+
     private void flush() {
-        if (csv.length() > 0) {
+        if (csv.length() > 0 && output != null) {
             output.write(csv);
             csv.setLength(0);
         }
@@ -196,7 +225,9 @@ final class FileRunState {
         try {
             deadLetterHeader();
             flush();
-            output.commit();
+            if (output != null) {
+                output.commit();
+            }
         } finally {
             if (deadLetters != null) {
                 deadLetters.commit();
@@ -212,7 +243,9 @@ final class FileRunState {
             return;
         }
         ended = true;
-        output.abort();
+        if (output != null) {
+            output.abort();
+        }
         if (deadLetters != null) {
             try {
                 deadLetterHeader();

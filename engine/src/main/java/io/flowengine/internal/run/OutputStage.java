@@ -37,16 +37,22 @@ public final class OutputStage {
      * through {@code policy}, and counts every record of the outcome.
      */
     public void accept(Outcome outcome, StringBuilder csv, FailurePolicy policy, RunCounters counters) {
-        accept(outcome, policy, counters, row -> write(row, csv), () -> writeHeaderOnce(csv));
+        accept(outcome, policy, counters, (row, from) -> write(row, csv), () -> writeHeaderOnce(csv));
     }
 
     /** Hands the rows of {@code outcome} to {@code rows}, failing records through {@code policy}. */
     public void accept(Outcome outcome, FailurePolicy policy, RunCounters counters, java.util.function.Consumer<Row> rows) {
+        accept(outcome, policy, counters, (row, from) -> rows.accept(row), () -> { });
+    }
+
+    /** Hands each row of {@code outcome} with the input row it came from to {@code rows}. */
+    public void acceptWithInputs(Outcome outcome, FailurePolicy policy, RunCounters counters,
+            java.util.function.BiConsumer<Row, Row> rows) {
         accept(outcome, policy, counters, rows, () -> { });
     }
 
     private void accept(Outcome outcome, FailurePolicy policy, RunCounters counters,
-            java.util.function.Consumer<Row> rows, Runnable beforeFirstRow) {
+            java.util.function.BiConsumer<Row, Row> rows, Runnable beforeFirstRow) {
         counters.in.addAndGet(outcome.records());
         counters.filtered.addAndGet(outcome.filtered());
         List<DeadLetter> failures = outcome.failures();
@@ -72,7 +78,7 @@ public final class OutputStage {
             } else {
                 beforeFirstRow.run();
                 for (int r = i; r < end; r++) {
-                    rows.accept(outcome.produced()[r]);
+                    rows.accept(outcome.produced()[r], input);
                 }
                 records++;
                 written += end - i;

@@ -15,7 +15,23 @@ public final class RunCounters {
     final AtomicLong filtered = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicLong written = new AtomicLong();
+    final AtomicLong retries = new AtomicLong();
     private final long started = System.nanoTime();
+
+    /** A record counted as out was not delivered after all (its batch failed at the sink). */
+    public void undeliver(long rows) {
+        out.decrementAndGet();
+        written.addAndGet(-rows);
+    }
+
+    /** A transient failure is being retried. */
+    public void retried() {
+        retries.incrementAndGet();
+    }
+
+    public long retries() {
+        return retries.get();
+    }
 
     /**
      * The summary. A failed run counts the records it got to — up to and including the one that
