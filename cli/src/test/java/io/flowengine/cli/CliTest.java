@@ -94,6 +94,24 @@ class CliTest {
     }
 
     @Test
+    void malformedInputAndARunawayScriptDoNotStopARun() throws IOException {
+        Files.writeString(pipeline, "execution:\n  scriptTimeout: 300ms\nerrors:\n  onError: dead-letter\nsteps:\n  - name: t\n"
+                + "    javascript: \"function transform(row) { if (row.name === 'loop') { while (true) {} } return row; }\"\n");
+        Path in = dir.resolve("in.csv");
+        Files.write(in, "name,status\nann,paid\n\"open,paid\nloop,paid\nbob,pa\u00ffid\nx\"y,paid\ncat,paid\n".getBytes(StandardCharsets.ISO_8859_1));
+        int code = cli("", "run", pipeline.toString(), "-i", in.toString(), "-o", dir.resolve("out.csv").toString());
+        assertThat(code).isZero();
+        assertThat(Files.readString(dir.resolve("out.csv"))).isEqualTo("name,status\nann,paid\ncat,paid\n");
+        List<String> dead = Files.readAllLines(dir.resolve("out.dead-letters.csv"));
+        assertThat(dead).hasSize(5);
+        assertThat(dead.get(1)).startsWith(",,2,3,source,\"malformed CSV: unclosed quote");
+        assertThat(dead.get(2)).startsWith("loop,paid,3,4,t,the script ran longer than 300 ms");
+        assertThat(dead.get(3)).contains("not valid in the input's encoding");
+        assertThat(dead.get(4)).contains("is not quoted but holds a quote");
+        assertThat(stderr()).contains("6 rows in, 2 out, 0 filtered, 4 failed");
+    }
+
+    @Test
     void missingInputFileExitsOne() {
         assertThat(cli("", "run", pipeline.toString(), "-i", dir.resolve("nope.csv").toString(), "-o", "-")).isEqualTo(1);
         assertThat(stderr()).contains("the input file " + dir.resolve("nope.csv") + " does not exist");
