@@ -36,7 +36,7 @@ import java.util.function.Function;
  * Turns a pipeline file into a {@link PipelineSpec}, reporting every problem at once with its
  * position and a fix. Scripts are only located here; their syntax is checked when they compile.
  */
-public final class PipelineLoader {
+public final class PipelineLoader extends FieldReader {
 
     private static final List<String> ROOT_KEYS =
             List.of("version", "name", "vars", "source", "steps", "sink", "errors", "execution", "tests");
@@ -48,20 +48,14 @@ public final class PipelineLoader {
     private static final List<String> EXECUTION_KEYS = List.of("parallelism", "ordered", "chunkSize", "prefetch", "scriptTimeout");
     private static final List<String> TEST_KEYS = List.of("name", "input", "expect");
 
-    private final String file;
-    private final Path baseDir;
     private final String[] lines;
     private final Map<String, String> sets;
-    private final Interpolator interpolator;
-    private final List<Problem> problems = new ArrayList<>();
     private List<StepSpec> stepsRead = List.of();
 
     private PipelineLoader(String file, Path baseDir, String text, Map<String, String> sets, Map<String, String> env) {
-        this.file = file;
-        this.baseDir = baseDir;
+        super(file, baseDir, new Interpolator(env));
         this.lines = text.split("\r?\n", -1);
         this.sets = sets;
-        this.interpolator = new Interpolator(env);
     }
 
     /**
@@ -427,173 +421,4 @@ public final class PipelineLoader {
         return tests;
     }
 
-    // ---- typed readers; each records a problem and returns empty when the value is wrong ----
-
-    private void checkKeys(MapNode m, String where, List<String> allowed) {
-        for (Node.Entry e : m.entries().values()) {
-            if (!allowed.contains(e.key().name())) {
-                String hint = Texts.suggest(e.key().name(), allowed);
-                problem(e.key(), where + "unknown key '" + Texts.cut(e.key().name()) + "'."
-                        + (hint != null ? " Did you mean '" + hint + "'?" : " Known keys: " + String.join(", ", allowed) + "."));
-            }
-        }
-    }
-
-    private Optional<Node.Entry> entry(MapNode m, String key) {
-        return Optional.ofNullable(m.entries().get(key));
-    }
-
-    private Optional<MapNode> mapping(MapNode parent, String key) {
-        Optional<Node.Entry> e = entry(parent, key);
-        if (e.isEmpty() || e.get().value() instanceof ScalarNode s && s.type() == Node.ScalarType.NULL) {
-            return Optional.empty();
-        }
-        if (e.get().value() instanceof MapNode m) {
-            return Optional.of(m);
-        }
-        problem(e.get().value(), "'" + key + "' must be a mapping of keys to values, not " + e.get().value().describe() + ".");
-        return Optional.empty();
-    }
-
-    private Optional<ScalarNode> scalar(MapNode m, String key) {
-        Optional<Node.Entry> e = entry(m, key);
-        if (e.isEmpty()) {
-            return Optional.empty();
-        }
-        if (e.get().value() instanceof ScalarNode s) {
-            return s.type() == Node.ScalarType.NULL ? Optional.empty() : Optional.of(s);
-        }
-        problem(e.get().value(), "'" + key + "' must be a single value, not " + e.get().value().describe() + ".");
-        return Optional.empty();
-    }
-
-    private Optional<ScalarNode> rawString(MapNode m, String key) {
-        Optional<ScalarNode> s = scalar(m, key);
-        if (s.isEmpty() && m.entries().containsKey(key)) {
-            Node v = m.entries().get(key).value();
-            if (v instanceof ScalarNode) {
-                problem(v, "'" + key + "' is empty. Write the code after it.");
-            }
-        }
-        return s;
-    }
-
-    private Optional<String> required(MapNode m, String key, String where) {
-        if (!m.entries().containsKey(key)) {
-            problem(m, where + ": missing key '" + key + "'.");
-            return Optional.empty();
-        }
-        return scalar(m, key).map(s -> s.text());
-    }
-
-    private Optional<String> string(MapNode m, String key) {
-        return scalar(m, key).map(this::interpolate);
-    }
-
-    private Optional<Path> path(MapNode m, String key) {
-        return string(m, key).map(p -> baseDir.resolve(p).normalize());
-    }
-
-    private Optional<Boolean> bool(MapNode m, String key) {
-        return scalar(m, key).flatMap(s -> {
-            String v = interpolate(s);
-            if (v.equals("true") || v.equals("false")) {
-                return Optional.of(Boolean.parseBoolean(v));
-            }
-            problem(s, "'" + key + "' must be true or false, not " + s.describe() + ".");
-            return Optional.empty();
-        });
-    }
-
-    private Optional<Long> integer(MapNode m, String key, long min) {
-        return scalar(m, key).flatMap(s -> {
-            String v = interpolate(s);
-            try {
-                long n = Long.parseLong(v);
-                if (n >= min) {
-                    return Optional.of(n);
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            problem(s, "'" + key + "' must be a whole number of at least " + min + ", not " + s.describe() + ".");
-            return Optional.empty();
-        });
-    }
-
-    /** A size in characters: a whole number, or with KiB / MiB. */
-    private Optional<Integer> size(MapNode m, String key) {
-        return scalar(m, key).flatMap(s -> {
-            java.util.regex.Matcher d = java.util.regex.Pattern.compile("(\\d+)\\s*(KiB|MiB)?").matcher(interpolate(s).strip());
-            if (d.matches()) {
-                long n = Long.parseLong(d.group(1)) * (d.group(2) == null ? 1 : d.group(2).equals("KiB") ? 1024 : 1024 * 1024);
-                if (n >= 1 && n <= 512L * 1024 * 1024) {
-                    return Optional.of((int) n);
-                }
-            }
-            problem(s, "'" + key + "' must be a size in characters between 1 and 512MiB, such as 65536, 64KiB or 4MiB, not "
-                    + s.describe() + ".");
-            return Optional.empty();
-        });
-    }
-
-    private Optional<java.time.Duration> duration(MapNode m, String key) {
-        return scalar(m, key).flatMap(s -> {
-            java.util.regex.Matcher d = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m)").matcher(interpolate(s).strip());
-            if (d.matches() && Long.parseLong(d.group(1)) > 0) {
-                long n = Long.parseLong(d.group(1));
-                return Optional.of(switch (d.group(2)) {
-                    case "ms" -> java.time.Duration.ofMillis(n);
-                    case "s" -> java.time.Duration.ofSeconds(n);
-                    default -> java.time.Duration.ofMinutes(n);
-                });
-            }
-            problem(s, "'" + key + "' must be a positive duration such as 500ms, 2s or 1m, not " + s.describe() + ".");
-            return Optional.empty();
-        });
-    }
-
-    private Optional<Character> character(MapNode m, String key) {
-        return scalar(m, key).flatMap(s -> {
-            String v = interpolate(s);
-            if (v.equals("\\t") || v.equalsIgnoreCase("tab")) {
-                return Optional.of('\t');
-            }
-            if (v.length() == 1 && v.charAt(0) != '\n' && v.charAt(0) != '\r') {
-                return Optional.of(v.charAt(0));
-            }
-            problem(s, "'" + key + "' must be one character (for a tab write \"\\t\"), not " + s.describe() + ".");
-            return Optional.empty();
-        });
-    }
-
-    private <E> Optional<E> enumValue(MapNode m, String key, E[] values, java.util.function.Function<E, String> spelling) {
-        return scalar(m, key).flatMap(s -> {
-            String v = interpolate(s);
-            List<String> known = new ArrayList<>();
-            for (E e : values) {
-                if (spelling.apply(e).equals(v)) {
-                    return Optional.of(e);
-                }
-                known.add(spelling.apply(e));
-            }
-            String hint = Texts.suggest(v, known);
-            problem(s, "'" + key + "' must be one of " + String.join(" | ", known) + ", not " + s.describe() + "."
-                    + (hint != null ? " Did you mean '" + hint + "'?" : ""));
-            return Optional.empty();
-        });
-    }
-
-    private String interpolate(ScalarNode s) {
-        return interpolator.apply(s.text(), missing -> problem(s, "environment variable " + missing
-                + " is not set. Set it, or give a default: ${" + missing + ":-value}."));
-    }
-
-    private void problem(Node at, String message) {
-        problems.add(new Problem(file, at.line(), at.column(), message));
-    }
-
-    private void problem(Node.Key at, String message) {
-        problems.add(new Problem(file, at.line(), at.column(), message));
-    }
 }
