@@ -20,10 +20,12 @@ public final class RunRequest {
     private final InputStream in;
     private final OutputStream out;
     private final RunProgress progress;
+    private final String inputName;
 
     private RunRequest(Optional<Path> input, Optional<Path> output, Optional<Path> deadLetter, boolean stdin,
-            boolean stdout, InputStream in, OutputStream out, RunProgress progress) {
+            boolean stdout, InputStream in, OutputStream out, RunProgress progress, String inputName) {
         this.progress = progress;
+        this.inputName = inputName;
         this.input = input;
         this.output = output;
         this.deadLetter = deadLetter;
@@ -35,34 +37,44 @@ public final class RunRequest {
 
     /** A request that takes everything from the pipeline file; standard streams as fallback. */
     public static RunRequest create() {
-        return new RunRequest(Optional.empty(), Optional.empty(), Optional.empty(), false, false, System.in, System.out, new RunProgress());
+        return new RunRequest(Optional.empty(), Optional.empty(), Optional.empty(), false, false, System.in, System.out, new RunProgress(), "stdin");
     }
 
     public RunRequest input(Path path) {
-        return new RunRequest(Optional.of(path), output, deadLetter, false, stdout, in, out, progress);
+        return new RunRequest(Optional.of(path), output, deadLetter, false, stdout, in, out, progress, inputName);
     }
 
     /** Read from {@code stream} (not closed by the run) rather than a file. */
     public RunRequest input(InputStream stream) {
-        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out, progress);
+        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out, progress, inputName);
+    }
+
+    /** Read from {@code stream}, called {@code name} in messages ("the upload"). */
+    public RunRequest input(InputStream stream, String name) {
+        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out, progress, name);
+    }
+
+    /** What messages call the input when it is a stream. */
+    public String inputName() {
+        return inputName;
     }
 
     public RunRequest output(Path path) {
-        return new RunRequest(input, Optional.of(path), deadLetter, stdin, false, in, out, progress);
+        return new RunRequest(input, Optional.of(path), deadLetter, stdin, false, in, out, progress, inputName);
     }
 
     /** Write to {@code stream} (flushed, not closed by the run) rather than a file. */
     public RunRequest output(OutputStream stream) {
-        return new RunRequest(input, Optional.empty(), deadLetter, stdin, true, in, stream, progress);
+        return new RunRequest(input, Optional.empty(), deadLetter, stdin, true, in, stream, progress, inputName);
     }
 
     public RunRequest deadLetter(Path path) {
-        return new RunRequest(input, output, Optional.of(path), stdin, stdout, in, out, progress);
+        return new RunRequest(input, output, Optional.of(path), stdin, stdout, in, out, progress, inputName);
     }
 
     /** Report live counts to {@code progress}. */
     public RunRequest progress(RunProgress progress) {
-        return new RunRequest(input, output, deadLetter, stdin, stdout, in, out, progress);
+        return new RunRequest(input, output, deadLetter, stdin, stdout, in, out, progress, inputName);
     }
 
     public RunProgress progress() {

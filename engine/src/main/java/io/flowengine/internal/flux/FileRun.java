@@ -64,7 +64,7 @@ public final class FileRun {
     /** Where this run reads and writes, resolved. */
     record Endpoints(Optional<Path> input, Optional<Path> output, Optional<Path> deadLetter, RunRequest request) {
         String inputName() {
-            return input.map(Path::toString).orElse("stdin");
+            return input.map(Path::toString).orElse(request.inputName());
         }
     }
 

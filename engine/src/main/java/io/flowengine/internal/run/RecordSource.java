@@ -86,7 +86,7 @@ public final class RecordSource implements Closeable {
             }
             return new Chunk(seq, rows, n, malformed, records);
         } catch (IOException e) {
-            throw new FlowEngineException("cannot read " + name + ": " + e.getMessage());
+            throw new FlowEngineException("cannot read " + name + ": " + e.getMessage(), e);
         }
     }
 

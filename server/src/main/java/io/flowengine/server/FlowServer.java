@@ -1,0 +1,273 @@
+package io.flowengine.server;
+
+import io.flowengine.ErrorPolicy;
+import io.flowengine.FlowEngineException;
+import io.flowengine.Pipeline;
+import io.flowengine.PipelineValidationException;
+import io.flowengine.Problem;
+import io.flowengine.RowException;
+import io.flowengine.RunRequest;
+import io.flowengine.RunSummary;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * FlowEngine's HTTP server: upload a CSV to a pipeline and get the transformed CSV streamed back
+ * while the upload is still arriving. Pipelines are compiled once at start. File work and the
+ * pipelines run off the event loops; memory per upload is bounded by small queues both ways.
+ */
+public final class FlowServer implements AutoCloseable {
+
+    private final ServerConfig config;
+    private final Map<String, Pipeline> pipelines;
+    private final RunStore runs;
+    private final Semaphore slots;
+    private final List<byte[]> keyDigests;
+    private final DisposableServer server;
+    private volatile boolean draining;
+
+    private FlowServer(ServerConfig config, Map<String, Pipeline> pipelines) {
+        this.config = config;
+        this.pipelines = pipelines;
+        this.runs = new RunStore(config.dataDir(), config.maxRuns(), Duration.ofDays(7));
+        this.slots = new Semaphore(config.maxConcurrentRuns());
+        this.keyDigests = config.apiKeys().stream().map(FlowServer::digest).toList();
+        this.server = HttpServer.create()
+                .host(config.host())
+                .port(config.port())
+                .idleTimeout(Duration.ofSeconds(60))
+                .readTimeout(Duration.ofSeconds(60))
+                .httpRequestDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(8 * 1024))
+                .route(r -> r
+                        .get("/health/live", (req, res) -> res.sendString(Mono.just("ok")).then())
+                        .get("/health/ready", (req, res) -> draining
+                                ? Problems.send(res, 503, "Draining", "The server is shutting down; send new uploads elsewhere.")
+                                : res.sendString(Mono.just("ok")).then())
+                        .get("/v1/pipelines", (req, res) -> guarded(req, res, () -> res
+                                .header("Content-Type", "application/json")
+                                .sendString(Mono.just(pipelineList())).then()))
+                        .post("/v1/pipelines/{name}/transform", (req, res) -> guarded(req, res, () -> transform(req, res)))
+                        .get("/v1/runs/{id}", (req, res) -> guarded(req, res, () -> summary(req.param("id"), res)))
+                        .get("/v1/runs/{id}/dead-letters", (req, res) -> guarded(req, res, () -> deadLetters(req.param("id"), res)))
+                        .route(req -> true, (req, res) -> Problems.send(res, 404, "Not Found",
+                                "No such endpoint: " + req.method() + " " + req.path()
+                                        + ". See GET /v1/pipelines and POST /v1/pipelines/{name}/transform.")))
+                .bindNow();
+    }
+
+    /**
+     * Compiles every pipeline in {@code config.pipelines()} and starts listening. Blocking.
+     *
+     * @throws PipelineValidationException when a pipeline file has problems (all are listed)
+     */
+    public static FlowServer start(ServerConfig config, Map<String, String> env) {
+        return new FlowServer(config, load(config.pipelines(), env));
+    }
+
+    private static Map<String, Pipeline> load(Path dir, Map<String, String> env) {
+        Map<String, Pipeline> out = new TreeMap<>();
+        List<Problem> problems = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try {
+                    out.put(f.getFileName().toString().replaceFirst("\\.yaml$", ""), Pipeline.of(Pipeline.loadSpec(f, Map.of(), env)));
+                } catch (PipelineValidationException e) {
+                    problems.addAll(e.problems());
+                }
+            }
+        } catch (IOException e) {
+            throw new FlowEngineException("cannot read the pipelines folder " + dir + ": " + e.getMessage()
+                    + ". Pass --pipelines DIR with the *.yaml pipeline files");
+        }
+        if (!problems.isEmpty()) {
+            throw new PipelineValidationException(problems);
+        }
+        return out;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public List<String> pipelineNames() {
+        return List.copyOf(pipelines.keySet());
+    }
+
+    /** Readiness turns 503 and new runs are refused; waits up to the grace period for runs in flight. */
+    public void drain() {
+        draining = true;
+        try {
+            if (slots.tryAcquire(config.maxConcurrentRuns(), config.shutdownGrace().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                slots.release(config.maxConcurrentRuns());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow(Duration.ofSeconds(5));
+    }
+
+    /** Runs {@code handler} when the request carries a valid API key (or none are configured). */
+    private Mono<Void> guarded(HttpServerRequest req, HttpServerResponse res, java.util.function.Supplier<Mono<Void>> handler) {
+        if (!keyDigests.isEmpty()) {
+            String auth = req.requestHeaders().get("Authorization");
+            byte[] given = auth != null && auth.startsWith("Bearer ") ? digest(auth.substring(7).strip()) : null;
+            boolean ok = false;
+            for (byte[] key : keyDigests) {
+                ok |= given != null && MessageDigest.isEqual(key, given);
+            }
+            if (!ok) {
+                return Problems.send(res.header("WWW-Authenticate", "Bearer"), 401, "Unauthorized",
+                        "Send a valid API key as 'Authorization: Bearer KEY' (keys come from the server's --api-keys file).");
+            }
+        }
+        return handler.get();
+    }
+
+    private String pipelineList() {
+        StringBuilder sb = new StringBuilder("{\"pipelines\":[");
+        int i = 0;
+        for (String name : pipelines.keySet()) {
+            sb.append(i++ > 0 ? "," : "").append('"').append(Problems.json(name)).append('"');
+        }
+        return sb.append("]}").toString();
+    }
+
+    private Mono<Void> transform(HttpServerRequest req, HttpServerResponse res) {
+        String name = req.param("name");
+        Pipeline pipeline = pipelines.get(name);
+        if (pipeline == null) {
+            return Problems.send(res, 404, "Unknown pipeline", "There is no pipeline '" + name + "'. GET /v1/pipelines lists them;"
+                    + " a pipeline is a .yaml file in the server's --pipelines folder.");
+        }
+        String length = req.requestHeaders().get("Content-Length");
+        if (length != null && parse(length) > config.maxBodySize()) {
+            return Problems.send(res.header("Connection", "close"), 413, "Upload too large", "The body is " + length
+                    + " bytes; this server takes at most " + config.maxBodySize() + " (--max-body-size). Split the file.");
+        }
+        if (draining) {
+            return Problems.send(res.header("Retry-After", "5"), 503, "Draining", "The server is shutting down; retry elsewhere.");
+        }
+        if (!slots.tryAcquire()) {
+            return Problems.send(res.header("Retry-After", "1"), 503, "Busy", "All " + config.maxConcurrentRuns()
+                    + " run slots are taken (--max-concurrent-runs). Retry after a second.");
+        }
+        return Mono.fromCallable(() -> runs.create(name))
+                .subscribeOn(Schedulers.boundedElastic())
+                .doOnError(e -> slots.release())
+                .flatMap(id -> stream(pipeline, id, req, res));
+    }
+
+    private Mono<Void> stream(Pipeline pipeline, String id, HttpServerRequest req, HttpServerResponse res) {
+        BodyInputStream in = new BodyInputStream(req.receive(), config.maxBodySize(), config.uploadIdleTimeout().toMillis());
+        ResponseOutputStream out = new ResponseOutputStream();
+        RunRequest request = RunRequest.create().input(in, "the upload").output(out);
+        if (pipeline.spec().errors().onError() == ErrorPolicy.DEAD_LETTER) {
+            request = request.deadLetter(runs.deadLetters(id));
+        }
+        pipeline.run(request)
+                .publishOn(Schedulers.boundedElastic())
+                .doFinally(s -> {
+                    in.close();
+                    slots.release();
+                })
+                .subscribe(summary -> {
+                    runs.finish(id, summary);
+                    if (summary.succeeded()) {
+                        try {
+                            out.complete();
+                        } catch (IOException e) {
+                            out.fail(e);
+                        }
+                    } else {
+                        out.fail(summary.error().orElseThrow());
+                    }
+                }, out::fail);
+        res.header("Flow-Run-Id", id);
+        return out.chunks()
+                .switchOnFirst((first, all) -> {
+                    if (first.isOnError()) {
+                        return failure(res, first.getThrowable());
+                    }
+                    return res.status(200)
+                            .header("Content-Type", "text/csv; charset=utf-8")
+                            .send(all.map(Unpooled::wrappedBuffer))
+                            .then();
+                })
+                .then();
+    }
+
+    private static Mono<Void> failure(HttpServerResponse res, Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof BodyInputStream.TooLarge) {
+                return Problems.send(res.header("Connection", "close"), 413, "Upload too large", t.getMessage() + ". Split the file.");
+            }
+        }
+        if (error instanceof RowException || error instanceof FlowEngineException) {
+            return Problems.send(res, 422, "The run failed", error.getMessage());
+        }
+        return Problems.send(res, 500, "Internal error", String.valueOf(error));
+    }
+
+    private Mono<Void> summary(String id, HttpServerResponse res) {
+        return Mono.fromCallable(() -> runs.summary(id))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(s -> s.isPresent()
+                        ? res.header("Content-Type", "application/json").sendString(Mono.just(s.get())).then()
+                        : Problems.send(res, 404, "Unknown run", "There is no run '" + id + "' (run records are kept for the last "
+                                + config.maxRuns() + " runs)."));
+    }
+
+    private Mono<Void> deadLetters(String id, HttpServerResponse res) {
+        return Mono.fromCallable(() -> runs.deadLetterFile(id))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(f -> {
+                    if (f.isEmpty()) {
+                        return Problems.send(res, 404, "Unknown run", "There is no run '" + id + "'.");
+                    }
+                    if (!Files.exists(f.get())) {
+                        return res.header("Content-Type", "text/csv; charset=utf-8").send().then();
+                    }
+                    return res.header("Content-Type", "text/csv; charset=utf-8").sendFile(f.get()).then();
+                });
+    }
+
+    private static long parse(String n) {
+        try {
+            return Long.parseLong(n.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static byte[] digest(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,223 @@
+package io.flowengine.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowengine.Pipeline;
+import io.flowengine.RunRequest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+
+/** The server on a real port, driven by Reactor Netty's HttpClient. */
+class FlowServerTest {
+
+    @TempDir
+    Path dir;
+
+    private FlowServer server;
+    private HttpClient client;
+
+    private static final String ENRICH = "steps:\n  - name: upper\n    javascript: |\n      function transform(row) {\n"
+            + "        if (row.name === 'boom') throw new Error('boom');\n        row.name = row.name.toUpperCase();\n        return row;\n      }\n"
+            + "  - name: keep\n    filter: \"row.status !== 'cancelled'\"\n";
+
+    @BeforeEach
+    void start() throws Exception {
+        Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+        Files.writeString(pipelines.resolve("enrich.yaml"), ENRICH + "errors:\n  onError: dead-letter\n");
+        Files.writeString(pipelines.resolve("strict.yaml"), ENRICH);
+        startWith(ServerConfig.of(pipelines, dir.resolve("data")).withHost("127.0.0.1").withPort(0));
+    }
+
+    private void startWith(ServerConfig config) {
+        if (server != null) {
+            server.close();
+        }
+        server = FlowServer.start(config, Map.of());
+        client = HttpClient.create().baseUrl("http://127.0.0.1:" + server.port());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    record Answer(int status, String body, String runId, String contentType) {
+    }
+
+    private Answer post(String path, String body, String... headers) {
+        return client.headers(h -> {
+                    for (int i = 0; i < headers.length; i += 2) {
+                        h.set(headers[i], headers[i + 1]);
+                    }
+                })
+                .post().uri(path).send(ByteBufFlux.fromString(Mono.just(body)))
+                .responseSingle((res, content) -> content.asString().defaultIfEmpty("")
+                        .map(text -> new Answer(res.status().code(), text, res.responseHeaders().get("Flow-Run-Id"),
+                                res.responseHeaders().get("Content-Type"))))
+                .block(Duration.ofSeconds(30));
+    }
+
+    private Answer get(String path, String... headers) {
+        return client.headers(h -> {
+                    for (int i = 0; i < headers.length; i += 2) {
+                        h.set(headers[i], headers[i + 1]);
+                    }
+                })
+                .get().uri(path)
+                .responseSingle((res, content) -> content.asString().defaultIfEmpty("")
+                        .map(text -> new Answer(res.status().code(), text, null, res.responseHeaders().get("Content-Type"))))
+                .block(Duration.ofSeconds(30));
+    }
+
+    private static String csv(int rows) {
+        StringBuilder sb = new StringBuilder("name,status\n");
+        for (int i = 0; i < rows; i++) {
+            sb.append(i % 100 == 7 ? "boom" : "n" + i).append(i % 10 == 3 ? ",cancelled\n" : ",paid\n");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void transformStreamsTheSameOutputAsTheCli() throws Exception {
+        String input = csv(5000);
+        Answer a = post("/v1/pipelines/enrich/transform", input);
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.contentType()).startsWith("text/csv");
+        assertThat(a.runId()).matches("[0-9a-f]{32}");
+
+        Files.writeString(dir.resolve("in.csv"), input);
+        Pipeline.of(Pipeline.loadSpec(dir.resolve("pipelines/enrich.yaml"), Map.of(), Map.of()))
+                .run(RunRequest.create().input(dir.resolve("in.csv")).output(dir.resolve("cli.csv"))).block();
+        assertThat(a.body()).isEqualTo(Files.readString(dir.resolve("cli.csv")));
+
+        Answer summary = get("/v1/runs/" + a.runId());
+        assertThat(summary.status()).isEqualTo(200);
+        assertThat(summary.body()).startsWith("{\"status\":\"succeeded\",\"rowsIn\":5000,\"rowsOut\":4450,\"rowsFiltered\":500,\"rowsFailed\":50,");
+        Answer dead = get("/v1/runs/" + a.runId() + "/dead-letters");
+        assertThat(dead.body().lines()).hasSize(51).first().isEqualTo("name,status,_row,_line,_step,_error,_raw");
+    }
+
+    @Test
+    void outputArrivesWhileTheUploadIsStillGoing() {
+        AtomicBoolean uploadDone = new AtomicBoolean();
+        AtomicBoolean firstChunkBeforeUploadEnded = new AtomicBoolean();
+        Flux<ByteBuf> upload = Flux.concat(
+                        Flux.just("name,status\n"),
+                        Flux.range(0, 40).concatMap(i -> Mono.delay(Duration.ofMillis(50)).thenReturn(csvRows(i * 500, 500))))
+                .map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8)))
+                .doOnComplete(() -> uploadDone.set(true));
+        AtomicLong bytes = new AtomicLong();
+        client.post().uri("/v1/pipelines/enrich/transform").send(upload)
+                .response((res, body) -> body.doOnNext(b -> {
+                    if (bytes.get() == 0 && !uploadDone.get()) {
+                        firstChunkBeforeUploadEnded.set(true);
+                    }
+                    bytes.addAndGet(b.readableBytes());
+                }))
+                .blockLast(Duration.ofSeconds(60));
+        assertThat(bytes.get()).isPositive();
+        assertThat(firstChunkBeforeUploadEnded).isTrue();
+    }
+
+    private static String csvRows(int from, int count) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < from + count; i++) {
+            sb.append("n").append(i).append(",paid\n");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aFailFastPipelineThatFailsBeforeOutputIs422() {
+        Answer a = post("/v1/pipelines/strict/transform", "name,status\nboom,paid\n");
+        assertThat(a.status()).isEqualTo(422);
+        assertThat(a.contentType()).isEqualTo("application/problem+json");
+        assertThat(a.body()).contains("\"detail\":\"strict.yaml:5:").contains("Error: boom (record 1, line 2, step 'upper')");
+        assertThat(get("/v1/runs/" + a.runId()).body()).startsWith("{\"status\":\"failed\"");
+    }
+
+    @Test
+    void unknownPipelineRunAndEndpointAre404() {
+        assertThat(post("/v1/pipelines/nope/transform", "a\n1\n").body()).contains("There is no pipeline 'nope'");
+        assertThat(get("/v1/runs/0123456789abcdef0123456789abcdef").status()).isEqualTo(404);
+        assertThat(get("/v1/runs/..%2F..%2Fetc").status()).isEqualTo(404);
+        assertThat(get("/nowhere").status()).isEqualTo(404);
+    }
+
+    @Test
+    void healthAndPipelineList() {
+        assertThat(get("/health/live").status()).isEqualTo(200);
+        assertThat(get("/health/ready").status()).isEqualTo(200);
+        assertThat(get("/v1/pipelines").body()).isEqualTo("{\"pipelines\":[\"enrich\",\"strict\"]}");
+    }
+
+    @Test
+    void apiKeysAreCheckedBeforeTheBodyIsRead() {
+        startWith(ServerConfig.of(dir.resolve("pipelines"), dir.resolve("data")).withHost("127.0.0.1").withPort(0)
+                .withApiKeys(List.of("k1", "k2")));
+        assertThat(post("/v1/pipelines/enrich/transform", "name,status\na,paid\n").status()).isEqualTo(401);
+        assertThat(post("/v1/pipelines/enrich/transform", "name,status\na,paid\n", "Authorization", "Bearer wrong").status()).isEqualTo(401);
+        assertThat(post("/v1/pipelines/enrich/transform", "name,status\na,paid\n", "Authorization", "Bearer k2").status()).isEqualTo(200);
+        assertThat(get("/health/live").status()).as("health stays open").isEqualTo(200);
+    }
+
+    @Test
+    void oversizedUploadsAre413() {
+        startWith(ServerConfig.of(dir.resolve("pipelines"), dir.resolve("data")).withHost("127.0.0.1").withPort(0)
+                .withMaxBodySize(1000));
+        String big = csv(500);
+        Answer declared = post("/v1/pipelines/enrich/transform", big, "Content-Length",
+                Integer.toString(big.getBytes(StandardCharsets.UTF_8).length));
+        assertThat(declared.status()).isEqualTo(413);
+        assertThat(declared.body()).contains("this server takes at most 1000 (--max-body-size)");
+        // no Content-Length: counted while streaming
+        Flux<ByteBuf> chunked = Flux.just(csv(200), csv(200)).map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8)));
+        Integer status = client.post().uri("/v1/pipelines/strict/transform").send(chunked)
+                .responseSingle((res, body) -> body.asString().defaultIfEmpty("").thenReturn(res.status().code()))
+                .onErrorReturn(-1)
+                .block(Duration.ofSeconds(30));
+        assertThat(status).as("413, or the connection aborted if output had started").isIn(413, -1);
+    }
+
+    @Test
+    void busyServerAnswers503AtOnce() throws Exception {
+        startWith(ServerConfig.of(dir.resolve("pipelines"), dir.resolve("data")).withHost("127.0.0.1").withPort(0)
+                .withMaxConcurrentRuns(1));
+        Flux<ByteBuf> slow = Flux.concat(Flux.just("name,status\n"),
+                        Flux.range(0, 20).concatMap(i -> Mono.delay(Duration.ofMillis(100)).thenReturn("n" + i + ",paid\n")))
+                .map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8)));
+        var first = client.post().uri("/v1/pipelines/enrich/transform").send(slow)
+                .responseSingle((res, body) -> body.asString().thenReturn(res.status().code())).toFuture();
+        Thread.sleep(500);
+        Answer second = client.post().uri("/v1/pipelines/enrich/transform").send(ByteBufFlux.fromString(Mono.just("name,status\na,paid\n")))
+                .responseSingle((res, content) -> content.asString().defaultIfEmpty("")
+                        .map(text -> new Answer(res.status().code(), text, res.responseHeaders().get("Retry-After"), null)))
+                .block(Duration.ofSeconds(10));
+        assertThat(second.status()).isEqualTo(503);
+        assertThat(second.runId()).as("Retry-After").isEqualTo("1");
+        assertThat(first.get().intValue()).isEqualTo(200);
+    }
+
+    @Test
+    void drainingTurnsReadinessAndNewRunsAway() {
+        server.drain();
+        assertThat(get("/health/ready").status()).isEqualTo(503);
+        assertThat(post("/v1/pipelines/enrich/transform", "name,status\na,paid\n").status()).isEqualTo(503);
+    }
+}
