@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "flowengine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streams CSV through JavaScript steps, as a pipeline file describes.",
-        subcommands = {RunCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int OK = 0;
@@ -108,6 +108,9 @@ public final class Main {
             }
             if (cls == ValidateCommand.class) {
                 return cls.cast(new ValidateCommand(terminal));
+            }
+            if (cls == ServeCommand.class) {
+                return cls.cast(new ServeCommand(terminal));
             }
             return CommandLine.defaultFactory().create(cls);
         }

@@ -240,6 +240,35 @@ class CliTest {
     }
 
     @Test
+    void serveAnswersOverHttpAndStopsCleanlyOnSigterm() throws Exception {
+        Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+        Files.copy(pipeline, pipelines.resolve("upper.yaml"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.flowengine.cli.Main", "serve", "--pipelines", pipelines.toString(),
+                "--host", "127.0.0.1", "--port", "0", "--data-dir", dir.resolve("data").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        java.io.BufferedReader log = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first = log.readLine();
+        assertThat(first).startsWith("flowengine: serving [upper] on http://127.0.0.1:");
+        int port = Integer.parseInt(first.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
+        List<String> rest = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> log.lines().forEach(rest::add));
+        reader.start();
+        var http = java.net.http.HttpClient.newHttpClient();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/pipelines/upper/transform"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("name,status\nann,paid\nbob,cancelled\n")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("name,status\nANN,paid\n");
+        assertThat(response.headers().firstValue("Flow-Run-Id")).isPresent();
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        reader.join(5000);
+        assertThat(rest).contains("flowengine: stopped");
+    }
+
+    @Test
     void realProcessStreamsStdinToStdout() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.flowengine.cli.Main", "run", pipeline.toString()));

@@ -43,7 +43,8 @@ abstract class FieldReader {
 
     final Optional<MapNode> mapping(MapNode parent, String key) {
         Optional<Node.Entry> e = entry(parent, key);
-        if (e.isEmpty() || e.get().value() instanceof ScalarNode s && s.type() == Node.ScalarType.NULL) {
+        if (e.isEmpty() || e.get().value() instanceof ScalarNode s
+                && (s.type() == Node.ScalarType.NULL || s.type() == Node.ScalarType.STRING && s.text().isEmpty())) {
             return Optional.empty();
         }
         if (e.get().value() instanceof MapNode m) {

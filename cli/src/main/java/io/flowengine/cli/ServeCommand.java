@@ -1,0 +1,102 @@
+package io.flowengine.cli;
+
+import io.flowengine.FlowEngineException;
+import io.flowengine.PipelineValidationException;
+import io.flowengine.Problem;
+import io.flowengine.server.FlowServer;
+import io.flowengine.server.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code flowengine serve}: the HTTP server, until SIGTERM or SIGINT. */
+@Command(name = "serve", description = "Serves the pipelines of a folder over HTTP: POST a CSV, get the transformed CSV streamed back.")
+final class ServeCommand implements Callable<Integer> {
+
+    private final Main.Terminal terminal;
+
+    @Option(names = "--pipelines", paramLabel = "DIR", required = true, description = "Folder of *.yaml pipelines.")
+    Path pipelines;
+
+    @Option(names = "--host", paramLabel = "H", description = "Address to listen on (default 0.0.0.0).")
+    String host = "0.0.0.0";
+
+    @Option(names = "--port", paramLabel = "P", description = "Port (default 8080; 0 picks a free one).")
+    int port = 8080;
+
+    @Option(names = "--api-keys", paramLabel = "FILE", description = "File with one API key per line; /v1 then needs 'Authorization: Bearer KEY'.")
+    Path apiKeys;
+
+    @Option(names = "--max-body-size", paramLabel = "BYTES", description = "Largest upload (default 1073741824).")
+    long maxBodySize = 1L << 30;
+
+    @Option(names = "--max-concurrent-runs", paramLabel = "N", description = "Runs at once (default 4); more get 503.")
+    int maxConcurrentRuns = 4;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where run records and dead letters are kept (default: a new temporary folder).")
+    Path dataDir;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long runs in flight may finish on shutdown (default 25).")
+    int shutdownGrace = 25;
+
+    ServeCommand(Main.Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (maxConcurrentRuns < 1 || maxBodySize < 1 || port < 0 || port > 65535) {
+            terminal.err().println("flowengine: --max-concurrent-runs and --max-body-size must be positive, --port 0..65535");
+            return Main.USAGE;
+        }
+        List<String> keys = List.of();
+        if (apiKeys != null) {
+            keys = Files.readAllLines(apiKeys).stream().map(String::strip).filter(k -> !k.isEmpty() && !k.startsWith("#")).toList();
+            if (keys.isEmpty()) {
+                terminal.err().println("flowengine: " + apiKeys + " holds no API key (one per line)");
+                return Main.USAGE;
+            }
+        }
+        Path data = dataDir != null ? dataDir : Files.createTempDirectory("flowengine-data-");
+        ServerConfig config = ServerConfig.of(pipelines, data).withHost(host).withPort(port).withApiKeys(keys)
+                .withMaxBodySize(maxBodySize).withMaxConcurrentRuns(maxConcurrentRuns)
+                .withShutdownGrace(Duration.ofSeconds(shutdownGrace));
+        FlowServer server;
+        try {
+            server = FlowServer.start(config, terminal.env());
+        } catch (PipelineValidationException e) {
+            for (Problem p : e.problems()) {
+                terminal.err().println(p);
+            }
+            return Main.USAGE;
+        } catch (FlowEngineException e) {
+            terminal.err().println("flowengine: " + e.getMessage());
+            return Main.FAILED;
+        } catch (RuntimeException e) {
+            terminal.err().println("flowengine: cannot start the HTTP server on " + host + ":" + port + ": " + e.getMessage()
+                    + ". Pass --port, or stop the process using it.");
+            return Main.FAILED;
+        }
+        terminal.err().println("flowengine: serving " + server.pipelineNames() + " on http://" + host + ":" + server.port()
+                + " (data in " + data + ")");
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM/SIGINT: readiness 503, no new runs, runs in flight finish within the grace period, exit 0
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            terminal.err().println("flowengine: draining (up to " + shutdownGrace + " s)");
+            server.drain();
+            server.close();
+            terminal.err().println("flowengine: stopped");
+            terminal.err().flush();
+            stopped.countDown();
+            Runtime.getRuntime().halt(Main.OK);
+        }, "flowengine-shutdown"));
+        stopped.await();
+        return Main.OK;
+    }
+}
