@@ -18,7 +18,7 @@ import reactor.core.publisher.Flux;
  */
 final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBuf> {
 
-    private static final int QUEUE = 8;
+    private static final int QUEUE = 32;
     private static final Object END = new Object();
 
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE + 2);

@@ -15,9 +15,9 @@ import reactor.util.concurrent.Queues;
  */
 final class ResponseOutputStream extends OutputStream {
 
-    private static final int CHUNK = 32 * 1024;
+    private static final int CHUNK = 64 * 1024;
 
-    private final Sinks.Many<byte[]> sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<byte[]>get(8).get());
+    private final Sinks.Many<byte[]> sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<byte[]>get(16).get());
     private final byte[] buffer = new byte[CHUNK];
     private int size;
     private volatile boolean cancelled;
