@@ -215,6 +215,34 @@ class FlowServerTest {
     }
 
     @Test
+    void aClientThatDisconnectsMidUploadFreesItsSlotAndFailsItsRun() throws Exception {
+        startWith(ServerConfig.of(dir.resolve("pipelines"), dir.resolve("data")).withHost("127.0.0.1").withPort(0)
+                .withMaxConcurrentRuns(1));
+        Flux<ByteBuf> endless = Flux.concat(Flux.just("name,status\n"),
+                        Flux.interval(Duration.ofMillis(20)).map(i -> "n" + i + ",paid\n"))
+                .map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8)));
+        AtomicBoolean gotHeaders = new AtomicBoolean();
+        var upload = client.post().uri("/v1/pipelines/enrich/transform").send(endless)
+                .response((res, body) -> {
+                    gotHeaders.set(true);
+                    return body;
+                })
+                .subscribe(b -> { }, e -> { });
+        Thread.sleep(1500);
+        upload.dispose();
+        Answer next = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            next = post("/v1/pipelines/enrich/transform", "name,status\na,paid\n");
+            if (next.status() == 200) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(next.status()).as("the slot is free again").isEqualTo(200);
+    }
+
+    @Test
     void drainingTurnsReadinessAndNewRunsAway() {
         server.drain();
         assertThat(get("/health/ready").status()).isEqualTo(503);
