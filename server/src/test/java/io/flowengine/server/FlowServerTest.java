@@ -119,7 +119,7 @@ class FlowServerTest {
         AtomicBoolean firstChunkBeforeUploadEnded = new AtomicBoolean();
         Flux<ByteBuf> upload = Flux.concat(
                         Flux.just("name,status\n"),
-                        Flux.range(0, 40).concatMap(i -> Mono.delay(Duration.ofMillis(50)).thenReturn(csvRows(i * 500, 500))))
+                        Flux.range(0, 150).concatMap(i -> Mono.delay(Duration.ofMillis(50)).thenReturn(csvRows(i * 200, 200))))
                 .map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8)))
                 .doOnComplete(() -> uploadDone.set(true));
         AtomicLong bytes = new AtomicLong();

@@ -81,6 +81,10 @@ public final class AtomicOutput {
     public void write(CharSequence text) {
         try {
             writer.append(text);
+            if (channel == null) {
+                // a stream (stdout, an HTTP response) gets each batch of rows as soon as it is ready
+                writer.flush();
+            }
         } catch (IOException e) {
             throw new FlowEngineException("cannot write " + (target == null ? "the output" : target) + ": " + e.getMessage()
                     + (e instanceof java.nio.charset.CharacterCodingException
