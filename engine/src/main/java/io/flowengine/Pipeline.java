@@ -29,11 +29,13 @@ public final class Pipeline {
     private final PipelineSpec spec;
     private final ScriptSet scripts;
     private final OutputStream console;
+    private final io.flowengine.internal.run.RunMeters meters;
 
-    private Pipeline(PipelineSpec spec, ScriptSet scripts, OutputStream console) {
+    private Pipeline(PipelineSpec spec, ScriptSet scripts, OutputStream console, io.flowengine.internal.run.RunMeters meters) {
         this.spec = spec;
         this.scripts = scripts;
         this.console = console;
+        this.meters = meters;
     }
 
     /** Loads and compiles the pipeline file at {@code file}. */
@@ -62,7 +64,7 @@ public final class Pipeline {
      * @throws PipelineValidationException when a script does not compile
      */
     public static Pipeline of(PipelineSpec spec) {
-        return new Pipeline(spec, ScriptSet.compile(spec), System.err);
+        return new Pipeline(spec, ScriptSet.compile(spec), System.err, null);
     }
 
     /** Every problem of the pipeline file at {@code file}; empty when it is valid. */
@@ -77,7 +79,15 @@ public final class Pipeline {
 
     /** This pipeline with script console output ({@code console.log}) sent to {@code console}. */
     public Pipeline withConsole(OutputStream console) {
-        return new Pipeline(spec, scripts, Objects.requireNonNull(console));
+        return new Pipeline(spec, scripts, Objects.requireNonNull(console), meters);
+    }
+
+    /**
+     * This pipeline recording its runs to {@code registry} (the meters of {@link FlowMeters},
+     * tagged with {@code name}). Nothing is recorded to Micrometer's global registry.
+     */
+    public Pipeline withMeterRegistry(io.micrometer.core.instrument.MeterRegistry registry, String name) {
+        return new Pipeline(spec, scripts, console, new io.flowengine.internal.run.RunMeters(registry, name));
     }
 
     public PipelineSpec spec() {
@@ -90,11 +100,11 @@ public final class Pipeline {
      * failed run).
      */
     public Mono<RunSummary> run(RunRequest request) {
-        return FileRun.run(spec, scripts, request, console);
+        return FileRun.run(spec, scripts, request, console, meters);
     }
 
     /** A new run over an application's own {@code Flux} of rows. */
     public PipelineRun newRun() {
-        return new PipelineRun(spec, scripts, console);
+        return new PipelineRun(spec, scripts, console, meters);
     }
 }

@@ -41,10 +41,13 @@ public final class PipelineRun {
     private final Sinks.One<RunSummary> summary = Sinks.one();
     private final Sinks.EmitFailureHandler retryBriefly = Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1));
 
-    PipelineRun(PipelineSpec spec, ScriptSet scripts, OutputStream console) {
+    private final io.flowengine.internal.run.RunMeters meters;
+
+    PipelineRun(PipelineSpec spec, ScriptSet scripts, OutputStream console, io.flowengine.internal.run.RunMeters meters) {
         this.spec = spec;
         this.scripts = scripts;
         this.console = console;
+        this.meters = meters;
     }
 
     /** The pipeline applied to {@code input}. Subscribe once: a run is one execution. */
@@ -53,7 +56,7 @@ public final class PipelineRun {
             if (!used.compareAndSet(false, true)) {
                 return Flux.error(new IllegalStateException("this PipelineRun has already run; call Pipeline.newRun() for another"));
             }
-            RunCounters counters = new RunCounters();
+            RunCounters counters = new RunCounters(meters);
             OutputStage stage = OutputStage.unformatted();
             FailurePolicy policy = new FailurePolicy(spec.errors().onError(), spec.errors().maxErrors(), counters,
                     d -> deadLetters.emitNext(d, retryBriefly));

@@ -38,6 +38,7 @@ import reactor.netty.http.server.HttpServerResponse;
 public final class FlowServer implements AutoCloseable {
 
     private final ServerConfig config;
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry;
     private final Map<String, Pipeline> pipelines;
     private final RunStore runs;
     private final Semaphore slots;
@@ -45,9 +46,13 @@ public final class FlowServer implements AutoCloseable {
     private final DisposableServer server;
     private volatile boolean draining;
 
-    private FlowServer(ServerConfig config, Map<String, Pipeline> pipelines) {
+    private FlowServer(ServerConfig config, Map<String, Pipeline> compiled) {
         this.config = config;
-        this.pipelines = pipelines;
+        this.registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        Map<String, Pipeline> metered = new TreeMap<>();
+        compiled.forEach((name, p) -> metered.put(name, p.withMeterRegistry(registry, name)));
+        this.pipelines = metered;
         this.runs = new RunStore(config.dataDir(), config.maxRuns(), Duration.ofDays(7));
         this.slots = new Semaphore(config.maxConcurrentRuns());
         this.keyDigests = config.apiKeys().stream().map(FlowServer::digest).toList();
@@ -62,6 +67,8 @@ public final class FlowServer implements AutoCloseable {
                         .get("/health/ready", (req, res) -> draining
                                 ? Problems.send(res, 503, "Draining", "The server is shutting down; send new uploads elsewhere.")
                                 : res.sendString(Mono.just("ok")).then())
+                        .get("/metrics", (req, res) -> res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                                .sendString(Mono.fromCallable(registry::scrape).subscribeOn(Schedulers.boundedElastic())).then())
                         .get("/v1/pipelines", (req, res) -> guarded(req, res, () -> res
                                 .header("Content-Type", "application/json")
                                 .sendString(Mono.just(pipelineList())).then()))

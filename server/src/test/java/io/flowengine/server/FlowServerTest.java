@@ -161,6 +161,21 @@ class FlowServerTest {
     }
 
     @Test
+    void metricsInPrometheusFormat() {
+        post("/v1/pipelines/enrich/transform", csv(300));
+        post("/v1/pipelines/strict/transform", "name,status\nboom,paid\n");
+        String metrics = get("/metrics").body();
+        assertThat(metrics)
+                .contains("flowengine_rows_in_total{pipeline=\"enrich\"} 300.0")
+                .contains("flowengine_rows_out_total{pipeline=\"enrich\"} 267.0")
+                .contains("flowengine_rows_filtered_total{pipeline=\"enrich\"} 30.0")
+                .contains("flowengine_rows_failed_total{pipeline=\"enrich\",step=\"upper\"} 3.0")
+                .contains("flowengine_runs_total{pipeline=\"enrich\",status=\"succeeded\"} 1.0")
+                .contains("flowengine_runs_total{pipeline=\"strict\",status=\"failed\"} 1.0")
+                .contains("flowengine_runs_active{pipeline=\"enrich\"} 0.0");
+    }
+
+    @Test
     void healthAndPipelineList() {
         assertThat(get("/health/live").status()).isEqualTo(200);
         assertThat(get("/health/ready").status()).isEqualTo(200);

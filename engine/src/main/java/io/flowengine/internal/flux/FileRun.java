@@ -21,9 +21,10 @@ public final class FileRun {
     private FileRun() {
     }
 
-    public static Mono<RunSummary> run(PipelineSpec spec, ScriptSet scripts, RunRequest request, OutputStream console) {
+    public static Mono<RunSummary> run(PipelineSpec spec, ScriptSet scripts, RunRequest request, OutputStream console,
+            io.flowengine.internal.run.RunMeters meters) {
         return Mono.defer(() -> {
-            RunCounters counters = new RunCounters();
+            RunCounters counters = new RunCounters(meters);
             Endpoints io;
             try {
                 io = endpoints(spec, request);

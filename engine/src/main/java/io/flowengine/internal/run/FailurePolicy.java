@@ -26,11 +26,11 @@ public final class FailurePolicy {
     /** Handles one failed record: throws under {@code fail}, else counts it (and dead-letters it). */
     public void accept(DeadLetter failure) {
         if (policy == ErrorPolicy.FAIL) {
-            counters.failed.incrementAndGet();
+            counters.addFailed(failure.step());
             throw new RowException(failure.step(), failure.rowNumber(), failure.line(), failure.error(),
                     "Fix the data or the script, or set errors.onError: dead-letter to keep going.");
         }
-        long failed = counters.failed.incrementAndGet();
+        long failed = counters.addFailed(failure.step());
         if (policy == ErrorPolicy.DEAD_LETTER) {
             deadLetters.accept(failure);
         }

@@ -53,8 +53,8 @@ public final class OutputStage {
 
     private void accept(Outcome outcome, FailurePolicy policy, RunCounters counters,
             java.util.function.BiConsumer<Row, Row> rows, Runnable beforeFirstRow) {
-        counters.in.addAndGet(outcome.records());
-        counters.filtered.addAndGet(outcome.filtered());
+        counters.addIn(outcome.records());
+        counters.addFiltered(outcome.filtered());
         List<DeadLetter> failures = outcome.failures();
         int nextFailure = 0;
         int i = 0;
@@ -88,8 +88,7 @@ public final class OutputStage {
         while (nextFailure < failures.size()) {
             policy.accept(failures.get(nextFailure++));
         }
-        counters.out.addAndGet(records);
-        counters.written.addAndGet(written);
+        counters.addOut(records, written);
     }
 
     /** Writes the header if there is one to write and it has not been written (e.g. no rows at all). */

@@ -17,16 +17,66 @@ public final class RunCounters {
     final AtomicLong written = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
     private final long started = System.nanoTime();
+    private final RunMeters meters;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Counters that also record to {@code meters} (null: no metrics). */
+    public RunCounters(RunMeters meters) {
+        this.meters = meters;
+        if (meters != null) {
+            meters.started();
+        }
+    }
+
+    public RunCounters() {
+        this(null);
+    }
+
+    void addIn(long n) {
+        in.addAndGet(n);
+        if (meters != null) {
+            meters.in(n);
+        }
+    }
+
+    void addFiltered(long n) {
+        filtered.addAndGet(n);
+        if (meters != null) {
+            meters.filtered(n);
+        }
+    }
+
+    void addOut(long records, long rows) {
+        out.addAndGet(records);
+        written.addAndGet(rows);
+        if (meters != null) {
+            meters.out(records);
+        }
+    }
+
+    long addFailed(String step) {
+        long n = failed.incrementAndGet();
+        if (meters != null) {
+            meters.failed(step);
+        }
+        return n;
+    }
 
     /** A record counted as out was not delivered after all (its batch failed at the sink). */
     public void undeliver(long rows) {
         out.decrementAndGet();
         written.addAndGet(-rows);
+        if (meters != null) {
+            meters.out(-1);
+        }
     }
 
     /** A transient failure is being retried. */
     public void retried() {
         retries.incrementAndGet();
+        if (meters != null) {
+            meters.retried();
+        }
     }
 
     public long retries() {
@@ -38,6 +88,9 @@ public final class RunCounters {
      * stopped it — so that rowsIn = rowsOut + rowsFiltered + rowsFailed holds for it too.
      */
     public RunSummary summary(FlowEngineException error) {
+        if (meters != null && ended.compareAndSet(false, true)) {
+            meters.ended(error == null);
+        }
         long rowsIn = error == null ? in.get() : out.get() + filtered.get() + failed.get();
         return new RunSummary(error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED, rowsIn, out.get(),
                 filtered.get(), failed.get(), written.get(), Duration.ofNanos(System.nanoTime() - started),
