@@ -40,11 +40,31 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--summary", paramLabel = "FILE", description = "Write the run summary as JSON to FILE.")
     Path summaryFile;
 
+    @Option(names = "--metrics", description = "Print the run's metrics (Prometheus names) on stderr at the end.")
+    boolean metrics;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress line and no summary line.")
     boolean quiet;
 
     @Option(names = "--verbose", description = "Show stack traces with errors.")
     boolean verbose;
+
+    /** The meters in Prometheus naming, one per line, sorted. */
+    private void printMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (io.micrometer.core.instrument.Meter m : registry.getMeters()) {
+            String tags = m.getId().getTags().stream().map(t -> t.getKey() + "=\"" + t.getValue() + "\"")
+                    .collect(java.util.stream.Collectors.joining(",", "{", "}"));
+            String name = m.getId().getName().replace('.', '_');
+            if (m instanceof io.micrometer.core.instrument.Counter c) {
+                lines.add(name + "_total" + tags + " " + (long) c.count());
+            } else if (m instanceof io.micrometer.core.instrument.Gauge g) {
+                lines.add(name + tags + " " + (long) g.value());
+            }
+        }
+        java.util.Collections.sort(lines);
+        lines.forEach(terminal.err()::println);
+    }
 
     RunCommand(Main.Terminal terminal) {
         this.terminal = terminal;
@@ -68,6 +88,11 @@ final class RunCommand implements Callable<Integer> {
                 terminal.err().println(p);
             }
             return Main.USAGE;
+        }
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = null;
+        if (metrics) {
+            registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            compiled = compiled.withMeterRegistry(registry, compiled.spec().name());
         }
         RunRequest request = RunRequest.create().progress(new RunProgress());
         request = "-".equals(input) ? request.input(terminal.in()) : input != null ? request.input(Path.of(input)) : request;
@@ -130,6 +155,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!quiet) {
             terminal.err().println(Progress.summaryLine(summary));
+        }
+        if (registry != null) {
+            printMetrics(registry);
         }
         return summary.succeeded() ? Main.OK : Main.FAILED;
     }

@@ -59,6 +59,15 @@ class CliTest {
     }
 
     @Test
+    void metricsArePrintedAtTheEnd() {
+        assertThat(cli("name,status\nann,paid\nbob,cancelled\nboom,paid\n", "run", pipeline.toString(), "--metrics", "-q",
+                "--set", "x=1")).isEqualTo(1);
+        assertThat(stderr()).contains("flowengine_rows_failed_total{pipeline=\"p\",step=\"upper\"} 1")
+                .contains("flowengine_runs_total{pipeline=\"p\",status=\"failed\"} 1")
+                .contains("flowengine_rows_in_total{pipeline=\"p\"} 3");
+    }
+
+    @Test
     void quietPrintsNothingOnSuccess() {
         assertThat(cli("name,status\nann,paid\n", "run", pipeline.toString(), "--quiet")).isZero();
         assertThat(stderr()).isEmpty();
