@@ -258,6 +258,20 @@ class FlowServerTest {
     }
 
     @Test
+    void drainingLetsUploadsInFlightFinish() throws Exception {
+        Flux<ByteBuf> slow = Flux.concat(Flux.just("name,status\n"),
+                        Flux.range(0, 15).concatMap(i -> Mono.delay(Duration.ofMillis(100)).thenReturn("n" + i + ",paid\n")))
+                .map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8)));
+        var inFlight = client.post().uri("/v1/pipelines/enrich/transform").send(slow)
+                .responseSingle((res, body) -> body.asString().map(text -> res.status().code() + ":" + text.lines().count())).toFuture();
+        Thread.sleep(400);
+        long started = System.nanoTime();
+        server.drain();
+        assertThat(inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("200:16");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("drain waited for the upload").isGreaterThan(Duration.ofMillis(500));
+    }
+
+    @Test
     void drainingTurnsReadinessAndNewRunsAway() {
         server.drain();
         assertThat(get("/health/ready").status()).isEqualTo(503);
