@@ -176,6 +176,13 @@ class FlowServerTest {
     }
 
     @Test
+    void oversizedHeadersAre431() {
+        Answer a = get("/v1/pipelines", "X-Padding", "x".repeat(20_000));
+        assertThat(a.status()).isEqualTo(431);
+        assertThat(get("/health/live").status()).as("the server goes on").isEqualTo(200);
+    }
+
+    @Test
     void healthAndPipelineList() {
         assertThat(get("/health/live").status()).isEqualTo(200);
         assertThat(get("/health/ready").status()).isEqualTo(200);
