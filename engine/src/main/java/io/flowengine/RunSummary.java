@@ -36,29 +36,7 @@ public record RunSummary(RunStatus status, long rowsIn, long rowsOut, long rowsF
                 .append(",\"rowsFailed\":").append(rowsFailed)
                 .append(",\"rowsWritten\":").append(rowsWritten)
                 .append(",\"durationMs\":").append(duration.toMillis());
-        error.ifPresent(e -> sb.append(",\"error\":\"").append(jsonEscape(e.getMessage())).append('"'));
+        error.ifPresent(e -> sb.append(",\"error\":\"").append(io.flowengine.internal.config.Texts.jsonEscape(e.getMessage())).append('"'));
         return sb.append('}').toString();
-    }
-
-    private static String jsonEscape(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
     }
 }
