@@ -20,6 +20,12 @@ public final class Main {
     public static final int USAGE = 2;
 
     public static void main(String[] args) {
+        // Reactor's fallback console logger writes INFO to stdout, which may carry the CSV: log
+        // through java.util.logging instead, one line a record, on stderr.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT %4$s %3$s %5$s%6$s%n");
+        }
+        reactor.util.Loggers.useJdkLoggers();
         boolean tty = Boolean.getBoolean("flowengine.stderr.tty");
         System.exit(execute(new Terminal(System.in, System.out, System.err, System.getenv(), tty), args));
     }

@@ -274,7 +274,9 @@ class CliTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         reader.join(5000);
-        assertThat(rest).contains("flowengine: stopped");
+        assertThat(rest).contains("flowengine: stopped")
+                .anyMatch(l -> l.contains("AccessLog") && l.contains("POST /v1/pipelines/upper/transform 200")
+                        && l.matches(".*run=[0-9a-f]{32}$"));
     }
 
     @Test

@@ -62,6 +62,10 @@ public final class FlowServer implements AutoCloseable {
                 .idleTimeout(Duration.ofSeconds(60))
                 .readTimeout(Duration.ofSeconds(60))
                 .httpRequestDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(8 * 1024))
+                // one access-log line per request, with the run id (logger reactor.netty.http.server.AccessLog)
+                .accessLog(true, x -> reactor.netty.http.server.logging.AccessLog.create("{} {} {} {} {} bytes {} ms run={}",
+                        x.remoteAddress(), x.method(), x.uri(), x.status(), x.contentLength(), x.duration(),
+                        x.responseHeader("Flow-Run-Id") == null ? "-" : x.responseHeader("Flow-Run-Id")))
                 .route(r -> r
                         .get("/health/live", (req, res) -> res.sendString(Mono.just("ok")).then())
                         .get("/health/ready", (req, res) -> draining
