@@ -39,6 +39,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-concurrent-runs", paramLabel = "N", description = "Runs at once (default 4); more get 503.")
     int maxConcurrentRuns = 4;
 
+    @Option(names = "--max-connections", paramLabel = "N", description = "Open connections at once (default 256); more are closed.")
+    int maxConnections = 256;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where run records and dead letters are kept (default: a new temporary folder).")
     Path dataDir;
 
@@ -51,8 +54,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (maxConcurrentRuns < 1 || maxBodySize < 1 || port < 0 || port > 65535) {
-            terminal.err().println("flowengine: --max-concurrent-runs and --max-body-size must be positive, --port 0..65535");
+        if (maxConcurrentRuns < 1 || maxBodySize < 1 || maxConnections < 1 || port < 0 || port > 65535) {
+            terminal.err().println("flowengine: --max-concurrent-runs, --max-connections and --max-body-size must be positive,"
+                    + " --port 0..65535");
             return Main.USAGE;
         }
         List<String> keys = List.of();
@@ -65,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Path data = dataDir != null ? dataDir : Files.createTempDirectory("flowengine-data-");
         ServerConfig config = ServerConfig.of(pipelines, data).withHost(host).withPort(port).withApiKeys(keys)
-                .withMaxBodySize(maxBodySize).withMaxConcurrentRuns(maxConcurrentRuns)
+                .withMaxBodySize(maxBodySize).withMaxConcurrentRuns(maxConcurrentRuns).withMaxConnections(maxConnections)
                 .withShutdownGrace(Duration.ofSeconds(shutdownGrace));
         FlowServer server;
         try {

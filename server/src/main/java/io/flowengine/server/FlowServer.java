@@ -45,6 +45,7 @@ public final class FlowServer implements AutoCloseable {
     private final List<byte[]> keyDigests;
     private final DisposableServer server;
     private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
     private FlowServer(ServerConfig config, Map<String, Pipeline> compiled) {
         this.config = config;
@@ -60,6 +61,14 @@ public final class FlowServer implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .idleTimeout(Duration.ofSeconds(60))
+                // past maxConnections, a new connection is closed at once: a flood of idle
+                // connections cannot exhaust the server
+                .doOnChannelInit((observer, channel, address) -> {
+                    channel.closeFuture().addListener(f -> connections.decrementAndGet());
+                    if (connections.incrementAndGet() > config.maxConnections()) {
+                        channel.close();
+                    }
+                })
                 .readTimeout(Duration.ofSeconds(60))
                 .httpRequestDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(8 * 1024))
                 // one access-log line per request, with the run id (logger reactor.netty.http.server.AccessLog)

@@ -15,9 +15,11 @@ import java.util.List;
  * @param maxRuns run records kept
  * @param shutdownGrace how long runs in flight may take to finish on shutdown
  * @param uploadIdleTimeout how long an upload may send nothing before it is abandoned
+ * @param maxConnections open connections at once; more are closed as they arrive
  */
 public record ServerConfig(Path pipelines, String host, int port, List<String> apiKeys, long maxBodySize,
-        int maxConcurrentRuns, Path dataDir, int maxRuns, Duration shutdownGrace, Duration uploadIdleTimeout) {
+        int maxConcurrentRuns, Path dataDir, int maxRuns, Duration shutdownGrace, Duration uploadIdleTimeout,
+        int maxConnections) {
 
     public ServerConfig {
         apiKeys = List.copyOf(apiKeys);
@@ -25,30 +27,34 @@ public record ServerConfig(Path pipelines, String host, int port, List<String> a
 
     public static ServerConfig of(Path pipelines, Path dataDir) {
         return new ServerConfig(pipelines, "0.0.0.0", 8080, List.of(), 1L << 30, 4, dataDir, 100,
-                Duration.ofSeconds(25), Duration.ofSeconds(30));
+                Duration.ofSeconds(25), Duration.ofSeconds(30), 256);
     }
 
     public ServerConfig withHost(String host) {
-        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout);
+        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout, maxConnections);
     }
 
     public ServerConfig withPort(int port) {
-        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout);
+        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout, maxConnections);
     }
 
     public ServerConfig withApiKeys(List<String> apiKeys) {
-        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout);
+        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout, maxConnections);
     }
 
     public ServerConfig withMaxBodySize(long maxBodySize) {
-        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout);
+        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout, maxConnections);
     }
 
     public ServerConfig withMaxConcurrentRuns(int maxConcurrentRuns) {
-        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout);
+        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout, maxConnections);
+    }
+
+    public ServerConfig withMaxConnections(int maxConnections) {
+        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout, maxConnections);
     }
 
     public ServerConfig withShutdownGrace(Duration shutdownGrace) {
-        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout);
+        return new ServerConfig(pipelines, host, port, apiKeys, maxBodySize, maxConcurrentRuns, dataDir, maxRuns, shutdownGrace, uploadIdleTimeout, maxConnections);
     }
 }

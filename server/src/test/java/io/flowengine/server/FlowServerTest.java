@@ -183,6 +183,32 @@ class FlowServerTest {
     }
 
     @Test
+    void connectionsPastTheLimitAreClosed() throws Exception {
+        startWith(ServerConfig.of(dir.resolve("pipelines"), dir.resolve("data")).withHost("127.0.0.1").withPort(0)
+                .withMaxConnections(3));
+        List<java.net.Socket> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                idle.add(new java.net.Socket("127.0.0.1", server.port()));
+            }
+            Thread.sleep(300);
+            try (java.net.Socket extra = new java.net.Socket("127.0.0.1", server.port())) {
+                extra.setSoTimeout(5000);
+                extra.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(extra.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+            } catch (java.net.SocketException e) {
+                // reset by the server: closed as well
+            }
+        } finally {
+            for (java.net.Socket s : idle) {
+                s.close();
+            }
+        }
+        Thread.sleep(300);
+        assertThat(get("/health/live").status()).as("room again once they close").isEqualTo(200);
+    }
+
+    @Test
     void healthAndPipelineList() {
         assertThat(get("/health/live").status()).isEqualTo(200);
         assertThat(get("/health/ready").status()).isEqualTo(200);
