@@ -13,7 +13,9 @@ public enum FlowMeters {
     ROWS_FAILED("flowengine.rows.failed", "pipeline", "step"),
     RETRIES("flowengine.retries", "pipeline"),
     RUNS("flowengine.runs", "pipeline", "status"),
-    RUNS_ACTIVE("flowengine.runs.active", "pipeline");
+    RUNS_ACTIVE("flowengine.runs.active", "pipeline"),
+    /** Time per row in a step, sampled (one chunk in eight is timed); {@code _count} counts timed rows. */
+    STEP_DURATION("flowengine.step.duration", "pipeline", "step");
 
     private final String meterName;
     private final String[] tagKeys;

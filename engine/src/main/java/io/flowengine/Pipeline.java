@@ -87,7 +87,17 @@ public final class Pipeline {
      * tagged with {@code name}). Nothing is recorded to Micrometer's global registry.
      */
     public Pipeline withMeterRegistry(io.micrometer.core.instrument.MeterRegistry registry, String name) {
-        return new Pipeline(spec, scripts, console, new io.flowengine.internal.run.RunMeters(registry, name));
+        io.flowengine.internal.run.RunMeters m = new io.flowengine.internal.run.RunMeters(registry, name, scripts.stepNames());
+        return new Pipeline(spec, scripts.withTimings(m.stepTimings()), console, m);
+    }
+
+    /**
+     * How JavaScript runs in this JVM: {@code "interpreted"}, or {@code "optimizing (GraalVM CE)"}
+     * when GraalJS's optimizing compiler is available. Starts the JavaScript engine: call off
+     * non-blocking threads.
+     */
+    public static String javaScriptRuntime() {
+        return io.flowengine.internal.js.JsEngine.runtime();
     }
 
     public PipelineSpec spec() {

@@ -48,15 +48,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long runs in flight may finish on shutdown (default 25).")
     int shutdownGrace = 25;
 
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "How long a new connection may take to send its request headers (default 10).")
+    int headerTimeout = 10;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "How long a connection may stay idle between requests (default 60).")
+    int idleTimeout = 60;
+
     ServeCommand(Main.Terminal terminal) {
         this.terminal = terminal;
     }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (maxConcurrentRuns < 1 || maxBodySize < 1 || maxConnections < 1 || port < 0 || port > 65535) {
-            terminal.err().println("flowengine: --max-concurrent-runs, --max-connections and --max-body-size must be positive,"
-                    + " --port 0..65535");
+        if (maxConcurrentRuns < 1 || maxBodySize < 1 || maxConnections < 1 || headerTimeout < 1 || idleTimeout < 1
+                || shutdownGrace < 0 || port < 0 || port > 65535) {
+            terminal.err().println("flowengine: --max-concurrent-runs, --max-connections, --max-body-size, --header-timeout and"
+                    + " --idle-timeout must be positive, --shutdown-grace 0 or more, --port 0..65535");
             return Main.USAGE;
         }
         List<String> keys = List.of();
@@ -70,7 +77,8 @@ final class ServeCommand implements Callable<Integer> {
         Path data = dataDir != null ? dataDir : Files.createTempDirectory("flowengine-data-");
         ServerConfig config = ServerConfig.of(pipelines, data).withHost(host).withPort(port).withApiKeys(keys)
                 .withMaxBodySize(maxBodySize).withMaxConcurrentRuns(maxConcurrentRuns).withMaxConnections(maxConnections)
-                .withShutdownGrace(Duration.ofSeconds(shutdownGrace));
+                .withShutdownGrace(Duration.ofSeconds(shutdownGrace))
+                .withHeaderTimeout(Duration.ofSeconds(headerTimeout)).withIdleTimeout(Duration.ofSeconds(idleTimeout));
         FlowServer server;
         try {
             server = FlowServer.start(config, terminal.env());
@@ -88,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
             return Main.FAILED;
         }
         terminal.err().println("flowengine: serving " + server.pipelineNames() + " on http://" + host + ":" + server.port()
-                + " (data in " + data + ")");
+                + " (data in " + data + "; JavaScript " + io.flowengine.Pipeline.javaScriptRuntime() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM/SIGINT: readiness 503, no new runs, runs in flight finish within the grace period, exit 0
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -270,13 +270,44 @@ class CliTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("name,status\nANN,paid\n");
         assertThat(response.headers().firstValue("Flow-Run-Id")).isPresent();
-        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+
+        // an upload still arriving when SIGTERM comes is finished before the process exits
+        // (a raw socket: the upload is sent chunk by chunk, exactly when the test says)
+        try (java.net.Socket upload = new java.net.Socket("127.0.0.1", port)) {
+            upload.setSoTimeout(30_000);
+            var out = upload.getOutputStream();
+            java.util.function.Consumer<String> chunk = text -> {
+                try {
+                    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+                    out.write((Integer.toHexString(b.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(b);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            out.write(("POST /v1/pipelines/upper/transform HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            chunk.accept("name,status\n");
+            Thread.sleep(500);
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            for (int i = 0; i < 20; i++) {
+                chunk.accept("n" + i + ",paid\n");
+                Thread.sleep(50);
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(upload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("N0,paid").contains("N19,paid").endsWith("0\r\n\r\n");
+        }
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         reader.join(5000);
         assertThat(rest).contains("flowengine: stopped")
                 .anyMatch(l -> l.contains("AccessLog") && l.contains("POST /v1/pipelines/upper/transform 200")
-                        && l.matches(".*run=[0-9a-f]{32}$"));
+                        && l.matches(".*run=[0-9a-f]{32}$"))
+                .anyMatch(l -> l.contains("draining"));
     }
 
     @Test

@@ -54,22 +54,29 @@ public final class FlowServer implements AutoCloseable {
         Map<String, Pipeline> metered = new TreeMap<>();
         compiled.forEach((name, p) -> metered.put(name, p.withMeterRegistry(registry, name)));
         this.pipelines = metered;
+        ServerMetrics serverMetrics = new ServerMetrics(registry);
         this.runs = new RunStore(config.dataDir(), config.maxRuns(), Duration.ofDays(7));
         this.slots = new Semaphore(config.maxConcurrentRuns());
         this.keyDigests = config.apiKeys().stream().map(FlowServer::digest).toList();
         this.server = HttpServer.create()
                 .host(config.host())
                 .port(config.port())
-                .idleTimeout(Duration.ofSeconds(60))
+                .idleTimeout(config.idleTimeout())
                 // past maxConnections, a new connection is closed at once: a flood of idle
-                // connections cannot exhaust the server
+                // connections cannot exhaust the server; and headers must arrive by a deadline
+                // that trickling bytes do not move (slowloris)
                 .doOnChannelInit((observer, channel, address) -> {
                     channel.closeFuture().addListener(f -> connections.decrementAndGet());
                     if (connections.incrementAndGet() > config.maxConnections()) {
                         channel.close();
+                        return;
                     }
+                    channel.pipeline().addAfter(reactor.netty.NettyPipeline.HttpCodec, HeaderDeadline.NAME,
+                            new HeaderDeadline(config.headerTimeout(), config.idleTimeout()));
                 })
-                .readTimeout(Duration.ofSeconds(60))
+                .readTimeout(config.idleTimeout())
+                // Reactor Netty's server metrics, into this server's registry (never the global one)
+                .metrics(true, () -> serverMetrics, ServerMetrics::uriTag)
                 .httpRequestDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(8 * 1024))
                 // one access-log line per request, with the run id (logger reactor.netty.http.server.AccessLog)
                 .accessLog(true, x -> reactor.netty.http.server.logging.AccessLog.create("{} {} {} {} {} bytes {} ms run={}",
@@ -207,11 +214,19 @@ public final class FlowServer implements AutoCloseable {
         if (pipeline.spec().errors().onError() == ErrorPolicy.DEAD_LETTER) {
             request = request.deadLetter(runs.deadLetters(id));
         }
+        // the slot is free once both the run and the response have ended: drain() then knows
+        // that every response in flight has been sent in full
+        java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger(2);
+        Runnable ended = () -> {
+            if (ends.decrementAndGet() == 0) {
+                slots.release();
+            }
+        };
         pipeline.run(request)
                 .publishOn(Schedulers.boundedElastic())
                 .doFinally(s -> {
                     in.close();
-                    slots.release();
+                    ended.run();
                 })
                 .subscribe(summary -> {
                     runs.finish(id, summary);
@@ -236,7 +251,8 @@ public final class FlowServer implements AutoCloseable {
                             .send(all.map(Unpooled::wrappedBuffer))
                             .then();
                 })
-                .then();
+                .then()
+                .doFinally(s -> ended.run());
     }
 
     private static Mono<Void> failure(HttpServerResponse res, Throwable error) {

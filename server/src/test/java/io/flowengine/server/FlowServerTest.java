@@ -172,7 +172,116 @@ class FlowServerTest {
                 .contains("flowengine_rows_failed_total{pipeline=\"enrich\",step=\"upper\"} 3.0")
                 .contains("flowengine_runs_total{pipeline=\"enrich\",status=\"succeeded\"} 1.0")
                 .contains("flowengine_runs_total{pipeline=\"strict\",status=\"failed\"} 1.0")
-                .contains("flowengine_runs_active{pipeline=\"enrich\"} 0.0");
+                .contains("flowengine_runs_active{pipeline=\"enrich\"} 0.0")
+                .contains("reactor_netty_http_server_response_time_seconds_count{method=\"POST\",status=\"200\",uri=\"/v1/pipelines/{name}/transform\"} 1")
+                .contains("reactor_netty_http_server_response_time_seconds_count{method=\"POST\",status=\"422\",uri=\"/v1/pipelines/{name}/transform\"} 1")
+                .contains("reactor_netty_http_server_data_received_bytes_sum{uri=\"/v1/pipelines/{name}/transform\"}")
+                .containsPattern("flowengine_step_duration_seconds_count\\{pipeline=\"enrich\",step=\"upper\"} [1-9]")
+                .containsPattern("flowengine_step_duration_seconds_sum\\{pipeline=\"enrich\",step=\"keep\"} [0-9.E-]+[1-9]");
+    }
+
+    @Test
+    void serverMetricsNeverTagRawPathsOrMadeUpMethods() {
+        get("/v1/runs/0123456789abcdef0123456789abcdef");
+        get("/made/up/" + "x".repeat(40));
+        client.request(io.netty.handler.codec.http.HttpMethod.valueOf("BREW")).uri("/coffee")
+                .responseSingle((res, body) -> body.asString().defaultIfEmpty("").thenReturn(res.status().code()))
+                .block(Duration.ofSeconds(10));
+        String metrics = get("/metrics").body();
+        assertThat(metrics)
+                .contains("uri=\"/v1/runs/{id}\"")
+                .contains("method=\"OTHER\",status=\"404\",uri=\"other\"")
+                .doesNotContain("0123456789abcdef").doesNotContain("made/up").doesNotContain("BREW").doesNotContain("coffee");
+        assertThat(ServerMetrics.uriTag("/v1/runs/abc/dead-letters?x=1")).isEqualTo("/v1/runs/{id}/dead-letters");
+        assertThat(ServerMetrics.uriTag("/v1/pipelines/orders/transform")).isEqualTo("/v1/pipelines/{name}/transform");
+    }
+
+    @Test
+    void slowHeadersAreCutOffAndDoNotStarveOthers() throws Exception {
+        startWith(ServerConfig.of(dir.resolve("pipelines"), dir.resolve("data")).withHost("127.0.0.1").withPort(0)
+                .withHeaderTimeout(Duration.ofSeconds(1)).withMaxConnections(6));
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        long started = System.nanoTime();
+        try {
+            for (int i = 0; i < 5; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
+                s.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                slow.add(s);
+            }
+            // each trickles one header byte every 100 ms: idle and read timeouts never fire
+            int closed = 0;
+            for (int tick = 0; tick < 60 && closed < slow.size(); tick++) {
+                closed = 0;
+                for (java.net.Socket s : slow) {
+                    try {
+                        s.getOutputStream().write('X');
+                        s.getOutputStream().flush();
+                    } catch (java.io.IOException e) {
+                        closed++;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            assertThat(closed).as("every slow-header connection is closed").isEqualTo(slow.size());
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(get("/health/live").status()).as("the slots are free for others").isEqualTo(200);
+        } finally {
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aKeptAliveConnectionServesSeveralRequests() {
+        // the header deadline restarts per request: requests spread past it on one connection pass
+        startWith(ServerConfig.of(dir.resolve("pipelines"), dir.resolve("data")).withHost("127.0.0.1").withPort(0)
+                .withHeaderTimeout(Duration.ofMillis(500)));
+        for (int i = 0; i < 4; i++) {
+            assertThat(get("/health/live").status()).isEqualTo(200);
+            Mono.delay(Duration.ofMillis(300)).block();
+        }
+        assertThat(post("/v1/pipelines/enrich/transform", csv(100)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void concurrentUploadsAllSucceedWithTheirOwnOutput() throws Exception {
+        startWith(ServerConfig.of(dir.resolve("pipelines"), dir.resolve("data")).withHost("127.0.0.1").withPort(0)
+                .withMaxConcurrentRuns(8));
+        List<java.util.concurrent.CompletableFuture<Answer>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String input = csvRowsWithHeader(i * 10_000, 3000 + i);
+            answers.add(client.post().uri("/v1/pipelines/enrich/transform").send(ByteBufFlux.fromString(Mono.just(input)))
+                    .responseSingle((res, content) -> content.asString().defaultIfEmpty("")
+                            .map(text -> new Answer(res.status().code(), text, res.responseHeaders().get("Flow-Run-Id"), null)))
+                    .toFuture());
+        }
+        for (int i = 0; i < 8; i++) {
+            Answer a = answers.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(a.status()).isEqualTo(200);
+            List<String> lines = a.body().lines().toList();
+            assertThat(lines).hasSize(3000 + i + 1);
+            assertThat(lines.get(1)).isEqualTo("N" + (i * 10_000) + ",paid");
+            assertThat(lines.get(lines.size() - 1)).isEqualTo("N" + (i * 10_000 + 3000 + i - 1) + ",paid");
+        }
+        assertThat(answers.stream().map(f -> f.join().runId()).distinct()).hasSize(8);
+    }
+
+    private static String csvRowsWithHeader(int from, int count) {
+        return "name,status\n" + csvRows(from, count);
+    }
+
+    @Test
+    void aSlowReaderGetsTheWholeResponse() {
+        // the client takes one buffer at a time with a pause: the server's writer waits for it
+        String input = csvRowsWithHeader(0, 200_000);
+        AtomicLong lines = new AtomicLong();
+        AtomicLong last = new AtomicLong();
+        client.post().uri("/v1/pipelines/enrich/transform").send(ByteBufFlux.fromString(Mono.just(input)))
+                .response((res, body) -> body.asString().limitRate(1).delayElements(Duration.ofMillis(2)))
+                .doOnNext(text -> lines.addAndGet(text.chars().filter(c -> c == '\n').count()))
+                .blockLast(Duration.ofSeconds(120));
+        assertThat(lines.get()).isEqualTo(200_001);
     }
 
     @Test
@@ -266,17 +375,21 @@ class FlowServerTest {
     void aClientThatDisconnectsMidUploadFreesItsSlotAndFailsItsRun() throws Exception {
         startWith(ServerConfig.of(dir.resolve("pipelines"), dir.resolve("data")).withHost("127.0.0.1").withPort(0)
                 .withMaxConcurrentRuns(1));
-        Flux<ByteBuf> endless = Flux.concat(Flux.just("name,status\n"),
+        // a first chunk of rows at once, so that the response starts, then a row every 20 ms
+        Flux<ByteBuf> endless = Flux.concat(Flux.just("name,status\n" + csvRows(0, 300)),
                         Flux.interval(Duration.ofMillis(20)).map(i -> "n" + i + ",paid\n"))
                 .map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8)));
-        AtomicBoolean gotHeaders = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> runId = new java.util.concurrent.atomic.AtomicReference<>();
         var upload = client.post().uri("/v1/pipelines/enrich/transform").send(endless)
                 .response((res, body) -> {
-                    gotHeaders.set(true);
+                    runId.set(res.responseHeaders().get("Flow-Run-Id"));
                     return body;
                 })
                 .subscribe(b -> { }, e -> { });
-        Thread.sleep(1500);
+        for (int i = 0; i < 200 && runId.get() == null; i++) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(300);
         upload.dispose();
         Answer next = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -288,6 +401,8 @@ class FlowServerTest {
             Thread.sleep(200);
         }
         assertThat(next.status()).as("the slot is free again").isEqualTo(200);
+        assertThat(runId.get()).as("the response had started").isNotNull();
+        assertThat(get("/v1/runs/" + runId.get()).body()).startsWith("{\"status\":\"failed\"");
     }
 
     @Test

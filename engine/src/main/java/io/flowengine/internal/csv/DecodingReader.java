@@ -48,7 +48,8 @@ public final class DecodingReader extends Reader {
 
     private void start() throws IOException {
         started = true;
-        refill();
+        // enough bytes to see a BOM, even when they come one at a time
+        refill(3);
         if (declared.equals(StandardCharsets.UTF_8) && bytes.remaining() >= 2) {
             int b0 = bytes.get(bytes.position()) & 0xff;
             int b1 = bytes.get(bytes.position() + 1) & 0xff;
@@ -63,7 +64,11 @@ public final class DecodingReader extends Reader {
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
-    private void refill() throws IOException {
+    /**
+     * Reads what the stream has now, at least {@code atLeast} bytes unless it ends. Never waits for
+     * more than that: on a network stream rows that have arrived are passed on at once.
+     */
+    private void refill(int atLeast) throws IOException {
         bytes.compact();
         while (bytes.hasRemaining()) {
             int n = in.read(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
@@ -72,7 +77,7 @@ public final class DecodingReader extends Reader {
                 break;
             }
             bytes.position(bytes.position() + n);
-            if (n > 0 && bytes.position() >= 4096) {
+            if (n > 0 && bytes.position() >= atLeast) {
                 break;
             }
         }
@@ -108,7 +113,7 @@ public final class DecodingReader extends Reader {
                 decoder.flush(out);
                 break;
             }
-            refill();
+            refill(1);
         }
         int n = out.position() - off;
         return n == 0 && flushed ? -1 : n;

@@ -39,6 +39,15 @@ public final class JsEngine {
     }
 
     /**
+     * How JavaScript runs in this JVM: "interpreted", or "optimizing (GraalVM CE)" when the Graal
+     * compiler is available (JDK 25 with the compiler jars; see the launcher's FLOWENGINE_JIT).
+     */
+    public static String runtime() {
+        String name = shared().getImplementationName();
+        return "Interpreted".equals(name) ? "interpreted" : "optimizing (" + name + ")";
+    }
+
+    /**
      * A new sandboxed context: no Java classes or host objects, no files, network, processes,
      * threads, environment or other languages; no {@code load}, {@code print} or Java globals.
      * Console output goes to {@code console}.

@@ -25,6 +25,7 @@ public final class JsRail implements AutoCloseable {
     private final Value run;
     private final Value state;
     private final Value newArray;
+    private final Value zeros;
     private final Value stringify;
     private final Watchdog.Watch watch;
     private final RowProxy.ValueText text = this::text;
@@ -60,6 +61,7 @@ public final class JsRail implements AutoCloseable {
         }
     };
     private Columns lastColumns;
+    private int calls;
 
     JsRail(ScriptSet scripts, OutputStream console) {
         this.scripts = scripts;
@@ -70,6 +72,7 @@ public final class JsRail implements AutoCloseable {
             context.initialize("js");
             watch.begin(-1);
             this.newArray = context.eval("js", "(function(){ return []; })");
+            this.zeros = context.eval("js", "(function(n){ return new Array(n).fill(0); })");
             Value steps = newArray.execute();
             Value names = newArray.execute();
             int i = 0;
@@ -77,11 +80,13 @@ public final class JsRail implements AutoCloseable {
                 steps.setArrayElement(i, context.eval(step.source()));
                 names.setArrayElement(i++, step.name());
             }
-            this.api = context.eval(scripts.driver()).execute(steps, names);
+            org.graalvm.polyglot.proxy.ProxyExecutable clock = args -> System.nanoTime();
+            this.api = context.eval(scripts.driver()).execute(steps, names, clock);
             api.getMember("lockdown").executeVoid();
             this.run = api.getMember("run");
             this.stringify = api.getMember("stringify");
-            this.state = context.eval("js", "({i: 0, step: -1, res: null, status: null, resume: false, nums: null, lines: null, ctx: null})");
+            this.state = context.eval("js", "({i: 0, step: -1, res: null, status: null, resume: false, nums: null, lines: null, ctx: null,"
+                    + " timed: false, nanos: null, calls: null})");
             Value vars = context.eval("js", "(function(v){ return JSON.parse(v); })").execute(scripts.varsJson());
             state.putMember("ctx", api.getMember("context").execute(state, vars));
             watch.end();
@@ -117,6 +122,13 @@ public final class JsRail implements AutoCloseable {
         state.putMember("res", res);
         state.putMember("status", newArray.execute());
         state.putMember("resume", false);
+        StepTimings timings = scripts.timings();
+        boolean timed = timings != null && calls++ % StepTimings.SAMPLE_EVERY == 0;
+        state.putMember("timed", timed);
+        if (timed) {
+            state.putMember("nanos", zeros.execute(scripts.steps().size()));
+            state.putMember("calls", zeros.execute(scripts.steps().size()));
+        }
         ProxyArray input = new Rows(proxies, watch);
         String status;
         while (true) {
@@ -144,6 +156,13 @@ public final class JsRail implements AutoCloseable {
                                 + " (execution.scriptTimeout); make it faster or raise execution.scriptTimeout"
                         : describe(e));
                 state.putMember("resume", true);
+            }
+        }
+        if (timed) {
+            Value nanos = state.getMember("nanos");
+            Value stepCalls = state.getMember("calls");
+            for (int s = 0; s < scripts.steps().size(); s++) {
+                timings.add(s, nanos.getArrayElement(s).asLong(), stepCalls.getArrayElement(s).asLong());
             }
         }
         for (int i = 0; i < count; i++) {

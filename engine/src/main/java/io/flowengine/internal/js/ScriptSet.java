@@ -33,15 +33,31 @@ public final class ScriptSet {
     private final List<Step> steps;
     private final String varsJson;
     private final java.time.Duration timeout;
+    private final StepTimings timings;
 
     /** One compiled step and how to map positions in its wrapped source back to the file. */
     record Step(String name, Source source, int prefixLength, CodeOrigin origin) {
     }
 
-    private ScriptSet(List<Step> steps, String varsJson, java.time.Duration timeout) {
+    private ScriptSet(List<Step> steps, String varsJson, java.time.Duration timeout, StepTimings timings) {
         this.steps = steps;
         this.varsJson = varsJson;
         this.timeout = timeout;
+        this.timings = timings;
+    }
+
+    /** These scripts, with rails that time their steps (sampled) into {@code timings}. */
+    public ScriptSet withTimings(StepTimings timings) {
+        return new ScriptSet(steps, varsJson, timeout, timings);
+    }
+
+    /** The step names, in order. */
+    public List<String> stepNames() {
+        return steps.stream().map(Step::name).toList();
+    }
+
+    StepTimings timings() {
+        return timings;
     }
 
     /**
@@ -71,7 +87,7 @@ public final class ScriptSet {
                     .cached(true).buildLiteral();
             steps.add(new Step(s.name(), source, w.prefix().length(), s.origin()));
         }
-        return new ScriptSet(List.copyOf(steps), varsJson, timeout);
+        return new ScriptSet(List.copyOf(steps), varsJson, timeout, null);
     }
 
     public boolean isEmpty() {

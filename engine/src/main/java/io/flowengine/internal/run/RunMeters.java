@@ -19,7 +19,10 @@ public final class RunMeters {
     private final Counter retries;
     private final AtomicInteger active;
 
-    public RunMeters(MeterRegistry registry, String pipeline) {
+    private final io.flowengine.internal.js.StepTimings stepTimings;
+
+    /** Meters for the pipeline {@code pipeline} whose steps are {@code steps}. */
+    public RunMeters(MeterRegistry registry, String pipeline, java.util.List<String> steps) {
         this.registry = registry;
         this.pipeline = pipeline;
         this.in = counter(FlowMeters.ROWS_IN);
@@ -31,6 +34,20 @@ public final class RunMeters {
             registry.gauge(FlowMeters.RUNS_ACTIVE.meterName(), io.micrometer.core.instrument.Tags.of("pipeline", p), n);
             return n;
         });
+        this.stepTimings = new io.flowengine.internal.js.StepTimings(steps);
+        for (int i = 0; i < steps.size(); i++) {
+            int step = i;
+            io.micrometer.core.instrument.FunctionTimer.builder(FlowMeters.STEP_DURATION.meterName(), stepTimings,
+                            t -> t.calls(step), t -> t.nanos(step), java.util.concurrent.TimeUnit.NANOSECONDS)
+                    .tags("pipeline", pipeline, "step", steps.get(i))
+                    .description("Time per row in the step, sampled on one chunk in " + io.flowengine.internal.js.StepTimings.SAMPLE_EVERY)
+                    .register(registry);
+        }
+    }
+
+    /** Where the rails add up the time of each step. */
+    public io.flowengine.internal.js.StepTimings stepTimings() {
+        return stepTimings;
     }
 
     private Counter counter(FlowMeters meter) {
