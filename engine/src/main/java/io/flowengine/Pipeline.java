@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /**
@@ -98,6 +99,75 @@ public final class Pipeline {
      */
     public static String javaScriptRuntime() {
         return io.flowengine.internal.js.JsEngine.runtime();
+    }
+
+    /**
+     * Runs the first {@code records} records of {@code input} through the steps and shows what
+     * each step made of them; nothing is written. Blocking: call off non-blocking threads.
+     *
+     * @param name how errors name the input
+     */
+    public Preview preview(java.io.InputStream input, String name, int records) {
+        if (records < 1) {
+            throw new IllegalArgumentException("records must be at least 1");
+        }
+        return Preview.of(spec, scripts, input, name, records, console);
+    }
+
+    /** {@link #preview(java.io.InputStream, String, int)} of a file. */
+    public Preview preview(java.nio.file.Path input, int records) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(input)) {
+            return preview(in, input.toString(), records);
+        } catch (java.io.IOException e) {
+            throw new FlowEngineException("cannot read " + input + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs the pipeline's {@code tests:}: each test's input through the pipeline, its output
+     * compared with the test's {@code expect}. The sink is the test's output whatever the pipeline
+     * file says (an HTTP sink is not called). Blocking: call off non-blocking threads.
+     */
+    public List<TestResult> runTests() {
+        PipelineSpec.SinkSpec sink = spec.sink();
+        PipelineSpec local = spec.withSink(new PipelineSpec.SinkSpec(Optional.empty(), sink.csv(), sink.columns(), sink.mode(),
+                Optional.empty()));
+        Pipeline p = new Pipeline(local, scripts, console, null);
+        List<TestResult> results = new java.util.ArrayList<>();
+        for (PipelineSpec.TestSpec test : spec.tests()) {
+            results.add(p.runTest(test));
+        }
+        return results;
+    }
+
+    private TestResult runTest(PipelineSpec.TestSpec test) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.nio.file.Path dead = null;
+        try {
+            RunRequest request = RunRequest.create()
+                    .input(new java.io.ByteArrayInputStream(test.input().getBytes(spec.source().csv().encoding())), "test '" + test.name() + "'")
+                    .output(out);
+            if (spec.errors().onError() == ErrorPolicy.DEAD_LETTER) {
+                dead = java.nio.file.Files.createTempFile("flowengine-test-", ".dead-letters.csv");
+                java.nio.file.Files.delete(dead);
+                request = request.deadLetter(dead);
+            }
+            RunSummary summary = run(request).block();
+            String actual = summary.succeeded() ? out.toString(spec.sink().csv().encoding()) : "";
+            String deadLetters = dead != null && java.nio.file.Files.exists(dead) ? java.nio.file.Files.readString(dead) : "";
+            return new TestResult(test.name(), summary.succeeded() && TestResult.same(test.expect(), actual), test.expect(), actual,
+                    summary, deadLetters);
+        } catch (java.io.IOException e) {
+            throw new FlowEngineException("cannot run test '" + test.name() + "': " + e.getMessage(), e);
+        } finally {
+            if (dead != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(dead);
+                } catch (java.io.IOException e) {
+                    // a temporary file; nothing to lose
+                }
+            }
+        }
     }
 
     public PipelineSpec spec() {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "flowengine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streams CSV through JavaScript steps, as a pipeline file describes.",
-        subcommands = {RunCommand.class, ValidateCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, PreviewCommand.class, TestCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int OK = 0;
@@ -114,6 +114,12 @@ public final class Main {
             }
             if (cls == ValidateCommand.class) {
                 return cls.cast(new ValidateCommand(terminal));
+            }
+            if (cls == PreviewCommand.class) {
+                return cls.cast(new PreviewCommand(terminal));
+            }
+            if (cls == TestCommand.class) {
+                return cls.cast(new TestCommand(terminal));
             }
             if (cls == ServeCommand.class) {
                 return cls.cast(new ServeCommand(terminal));

@@ -60,6 +60,10 @@ final class RunCommand implements Callable<Integer> {
                 lines.add(name + "_total" + tags + " " + (long) c.count());
             } else if (m instanceof io.micrometer.core.instrument.Gauge g) {
                 lines.add(name + tags + " " + (long) g.value());
+            } else if (m instanceof io.micrometer.core.instrument.FunctionTimer t) {
+                lines.add(name + "_seconds_count" + tags + " " + (long) t.count());
+                lines.add(name + "_seconds_sum" + tags + " " + String.format(java.util.Locale.ROOT, "%.6f",
+                        t.totalTime(java.util.concurrent.TimeUnit.SECONDS)));
             }
         }
         java.util.Collections.sort(lines);

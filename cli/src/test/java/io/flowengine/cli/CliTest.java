@@ -176,6 +176,65 @@ class CliTest {
     }
 
     @Test
+    void previewPrintsTablesOnStdout() throws IOException {
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, "name,status\nann,paid\nboom,paid\nbob,cancelled\n" + "x".repeat(40) + ",paid\n");
+        assertThat(cli("", "preview", pipeline.toString(), "-i", in.toString(), "--rows", "3")).isZero();
+        assertThat(stdout()).contains("input: 3 records from " + in + " (the first 3)")
+                .contains("── step 1 of 2: upper (javascript) → 2 rows, 1 error")
+                .contains("  #2 (line 3): p.yaml:5:")
+                .contains("── step 2 of 2: keep (filter) → 1 row, 1 dropped")
+                .contains("  #3 (line 4) name=BOB, status=cancelled")
+                .doesNotContain("xxxx");
+        assertThat(stderr()).isEmpty();
+        out.reset();
+        assertThat(cli("", "preview", pipeline.toString(), "-i", in.toString())).isZero();
+        assertThat(stdout()).as("long values are cut").contains("x".repeat(23) + "…");
+    }
+
+    @Test
+    void previewFromStdinAndItsUsageErrors() {
+        assertThat(cli("name,status\nann,paid\n", "preview", pipeline.toString(), "-i", "-")).isZero();
+        assertThat(stdout()).contains("input: 1 record from stdin (all of it)");
+        assertThat(cli("", "preview", pipeline.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("preview needs an input: pass -i FILE");
+        assertThat(cli("", "preview", pipeline.toString(), "-i", "-", "--rows", "0")).isEqualTo(2);
+        assertThat(cli("", "preview", pipeline.toString(), "-i", dir.resolve("missing.csv").toString())).isEqualTo(1);
+        assertThat(stderr()).contains("cannot read " + dir.resolve("missing.csv"));
+    }
+
+    @Test
+    void testCommandExitCodes() throws IOException {
+        assertThat(cli("", "test", pipeline.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("no tests. Add a tests: list");
+        Files.writeString(pipeline, Files.readString(pipeline) + "tests:\n  - name: upper\n    input: |\n      name,status\n      ann,paid\n"
+                + "    expect: |\n      name,status\n      ANN,paid\n");
+        assertThat(cli("", "test", pipeline.toString())).isZero();
+        assertThat(stdout()).contains("PASS  upper").contains(": 1 passed, 0 failed");
+        Files.writeString(pipeline, Files.readString(pipeline).replace("      ANN,paid\n", "      ann,paid\n"));
+        out.reset();
+        assertThat(cli("", "test", pipeline.toString())).isEqualTo(1);
+        assertThat(stdout()).contains("FAIL  upper", "      - ann,paid", "      + ANN,paid", ": 0 passed, 1 failed");
+    }
+
+    @Test
+    void everyExamplePipelineInTheDocsPassesItsTests() throws IOException {
+        // the docs cannot rot: each example pipeline has tests, and they pass
+        Path examples = Path.of("..", "docs", "examples");
+        List<Path> files;
+        try (var walk = Files.walk(examples)) {
+            files = walk.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path f : files) {
+            out.reset();
+            err.reset();
+            assertThat(cli("", "test", f.toString())).as(f + ":\n" + stdout() + stderr()).isZero();
+            assertThat(stdout()).contains(" passed, 0 failed");
+        }
+    }
+
+    @Test
     void progressLineOnATerminalWhileARunLastsMoreThanASecond() throws Exception {
         java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
         java.io.PipedInputStream stdin = new java.io.PipedInputStream(feed);

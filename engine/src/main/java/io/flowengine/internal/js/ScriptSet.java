@@ -51,6 +51,11 @@ public final class ScriptSet {
         return new ScriptSet(steps, varsJson, timeout, timings);
     }
 
+    /** The first {@code count} steps only (sharing their compiled sources). */
+    public ScriptSet prefix(int count) {
+        return new ScriptSet(steps.subList(0, count), varsJson, timeout, null);
+    }
+
     /** The step names, in order. */
     public List<String> stepNames() {
         return steps.stream().map(Step::name).toList();
