@@ -65,7 +65,7 @@ public final class Pipeline {
      * @throws PipelineValidationException when a script does not compile
      */
     public static Pipeline of(PipelineSpec spec) {
-        return new Pipeline(spec, ScriptSet.compile(spec), System.err, null);
+        return new Pipeline(spec, ScriptSet.compile(spec), null, null);
     }
 
     /** Every problem of the pipeline file at {@code file}; empty when it is valid. */
@@ -78,7 +78,11 @@ public final class Pipeline {
         }
     }
 
-    /** This pipeline with script console output ({@code console.log}) sent to {@code console}. */
+    /**
+     * This pipeline with script console output ({@code console.log}) sent to {@code console}.
+     * By default it is logged, a line at a time, at INFO on the SLF4J logger
+     * {@code flowengine.script} with the run id.
+     */
     public Pipeline withConsole(OutputStream console) {
         return new Pipeline(spec, scripts, Objects.requireNonNull(console), meters);
     }

@@ -57,6 +57,9 @@ public final class PipelineRun {
                 return Flux.error(new IllegalStateException("this PipelineRun has already run; call Pipeline.newRun() for another"));
             }
             RunCounters counters = new RunCounters(meters);
+            io.flowengine.internal.run.RunLog log = new io.flowengine.internal.run.RunLog(
+                    io.flowengine.internal.run.RunLog.newId(), spec.name());
+            OutputStream scriptConsole = console != null ? console : log.console();
             OutputStage stage = OutputStage.unformatted();
             FailurePolicy policy = new FailurePolicy(spec.errors().onError(), spec.errors().maxErrors(), counters,
                     d -> deadLetters.emitNext(d, retryBriefly));
@@ -73,7 +76,7 @@ public final class PipelineRun {
                     // a chunk goes on when full or after 50 ms, so a slow source is not held back
                     .bufferTimeout(chunkSize, Duration.ofMillis(50), true)
                     .map(rows -> new Chunk(seq.getAndIncrement(), rows.toArray(new Row[0]), rows.size(), List.of(), rows.size()));
-            return Steps.apply(chunks, scripts, spec.execution(), spec.errors().onError(), console, wholeChunkFailures::add)
+            return Steps.apply(chunks, scripts, spec.execution(), spec.errors().onError(), scriptConsole, wholeChunkFailures::add)
                     .concatMapIterable(outcome -> {
                         List<Row> rows = new ArrayList<>(outcome.size());
                         Outcome o;

@@ -55,6 +55,8 @@ public record Preview(List<Row> input, List<DeadLetter> unreadable, List<Stage> 
     }
 
     static Preview of(PipelineSpec spec, ScriptSet scripts, InputStream in, String name, int records, OutputStream console) {
+        OutputStream scripts0 = console != null ? console
+                : new io.flowengine.internal.run.RunLog("preview-" + io.flowengine.internal.run.RunLog.newId(), spec.name()).console();
         Chunk chunk;
         try (RecordSource source = new RecordSource(in, spec.source(), name)) {
             chunk = source.next(0, records);
@@ -73,7 +75,7 @@ public record Preview(List<Row> input, List<DeadLetter> unreadable, List<Stage> 
             PipelineSpec.StepSpec step = spec.steps().get(k - 1);
             // each stage runs steps 1..k afresh; only the last prints what scripts log
             Outcome o;
-            try (JsRail rail = scripts.prefix(k).newRail(k == spec.steps().size() ? console : OutputStream.nullOutputStream())) {
+            try (JsRail rail = scripts.prefix(k).newRail(k == spec.steps().size() ? scripts0 : OutputStream.nullOutputStream())) {
                 o = ChunkProcessor.process(new Chunk(0, chunk.rows(), chunk.size(), List.of(), chunk.size()), rail);
             }
             List<Row> rows = java.util.Arrays.asList(o.produced()).subList(0, o.size());

@@ -21,9 +21,11 @@ public final class RunRequest {
     private final OutputStream out;
     private final RunProgress progress;
     private final String inputName;
+    private final String runId;
 
     private RunRequest(Optional<Path> input, Optional<Path> output, Optional<Path> deadLetter, boolean stdin,
-            boolean stdout, InputStream in, OutputStream out, RunProgress progress, String inputName) {
+            boolean stdout, InputStream in, OutputStream out, RunProgress progress, String inputName, String runId) {
+        this.runId = runId;
         this.progress = progress;
         this.inputName = inputName;
         this.input = input;
@@ -37,21 +39,31 @@ public final class RunRequest {
 
     /** A request that takes everything from the pipeline file; standard streams as fallback. */
     public static RunRequest create() {
-        return new RunRequest(Optional.empty(), Optional.empty(), Optional.empty(), false, false, System.in, System.out, new RunProgress(), "stdin");
+        return new RunRequest(Optional.empty(), Optional.empty(), Optional.empty(), false, false, System.in, System.out, new RunProgress(), "stdin", null);
     }
 
     public RunRequest input(Path path) {
-        return new RunRequest(Optional.of(path), output, deadLetter, false, stdout, in, out, progress, inputName);
+        return new RunRequest(Optional.of(path), output, deadLetter, false, stdout, in, out, progress, inputName, runId);
     }
 
     /** Read from {@code stream} (not closed by the run) rather than a file. */
     public RunRequest input(InputStream stream) {
-        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out, progress, inputName);
+        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out, progress, inputName, runId);
     }
 
     /** Read from {@code stream}, called {@code name} in messages ("the upload"). */
     public RunRequest input(InputStream stream, String name) {
-        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out, progress, name);
+        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out, progress, name, runId);
+    }
+
+    /** The run's id, on every log line of the run; by default a new random one. */
+    public RunRequest runId(String id) {
+        return new RunRequest(input, output, deadLetter, stdin, stdout, in, out, progress, inputName, java.util.Objects.requireNonNull(id));
+    }
+
+    /** The run id set with {@link #runId(String)}, if any. */
+    public Optional<String> runId() {
+        return Optional.ofNullable(runId);
     }
 
     /** What messages call the input when it is a stream. */
@@ -60,21 +72,21 @@ public final class RunRequest {
     }
 
     public RunRequest output(Path path) {
-        return new RunRequest(input, Optional.of(path), deadLetter, stdin, false, in, out, progress, inputName);
+        return new RunRequest(input, Optional.of(path), deadLetter, stdin, false, in, out, progress, inputName, runId);
     }
 
     /** Write to {@code stream} (flushed, not closed by the run) rather than a file. */
     public RunRequest output(OutputStream stream) {
-        return new RunRequest(input, Optional.empty(), deadLetter, stdin, true, in, stream, progress, inputName);
+        return new RunRequest(input, Optional.empty(), deadLetter, stdin, true, in, stream, progress, inputName, runId);
     }
 
     public RunRequest deadLetter(Path path) {
-        return new RunRequest(input, output, Optional.of(path), stdin, stdout, in, out, progress, inputName);
+        return new RunRequest(input, output, Optional.of(path), stdin, stdout, in, out, progress, inputName, runId);
     }
 
     /** Report live counts to {@code progress}. */
     public RunRequest progress(RunProgress progress) {
-        return new RunRequest(input, output, deadLetter, stdin, stdout, in, out, progress, inputName);
+        return new RunRequest(input, output, deadLetter, stdin, stdout, in, out, progress, inputName, runId);
     }
 
     public RunProgress progress() {

@@ -20,11 +20,8 @@ public final class Main {
     public static final int USAGE = 2;
 
     public static void main(String[] args) {
-        // Reactor's fallback console logger writes INFO to stdout, which may carry the CSV: log
-        // through java.util.logging instead, one line a record, on stderr.
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT %4$s %3$s %5$s%6$s%n");
-        }
+        // Reactor's fallback console logger writes INFO to stdout, which may carry the CSV: it logs
+        // through java.util.logging instead, like SLF4J here (see Logs), on stderr.
         reactor.util.Loggers.useJdkLoggers();
         boolean tty = Boolean.getBoolean("flowengine.stderr.tty");
         System.exit(execute(new Terminal(System.in, System.out, System.err, System.getenv(), tty), args));
@@ -32,6 +29,7 @@ public final class Main {
 
     /** Runs the CLI with explicit streams and environment; returns the exit code. */
     public static int execute(Terminal terminal, String... args) {
+        Logs.configure(terminal.err(), new Logs.Options(), Logs.LogLevel.warn);
         CommandLine cli = new CommandLine(new Main(), new Factory(terminal));
         cli.setOut(new java.io.PrintWriter(terminal.err(), true));
         cli.setErr(new java.io.PrintWriter(terminal.err(), true));

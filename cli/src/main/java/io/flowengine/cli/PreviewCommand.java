@@ -37,12 +37,16 @@ final class PreviewCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Show stack traces of internal errors.")
     boolean verbose;
 
+    @Mixin
+    Logs.Options logs = new Logs.Options();
+
     PreviewCommand(Main.Terminal terminal) {
         this.terminal = terminal;
     }
 
     @Override
     public Integer call() {
+        Logs.configure(terminal.err(), logs, Logs.LogLevel.error);
         if (rows < 1) {
             terminal.err().println("flowengine: --rows must be at least 1, not " + rows);
             return Main.USAGE;

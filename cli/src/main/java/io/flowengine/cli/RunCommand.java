@@ -70,12 +70,16 @@ final class RunCommand implements Callable<Integer> {
         lines.forEach(terminal.err()::println);
     }
 
+    @Mixin
+    Logs.Options logs = new Logs.Options();
+
     RunCommand(Main.Terminal terminal) {
         this.terminal = terminal;
     }
 
     @Override
     public Integer call() {
+        Logs.configure(terminal.err(), logs, Logs.LogLevel.warn);
         Pipeline compiled;
         try {
             PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code flowengine serve}: the HTTP server, until SIGTERM or SIGINT. */
@@ -54,12 +55,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "How long a connection may stay idle between requests (default 60).")
     int idleTimeout = 60;
 
+    @Mixin
+    Logs.Options logs = new Logs.Options();
+
     ServeCommand(Main.Terminal terminal) {
         this.terminal = terminal;
     }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        Logs.configure(terminal.err(), logs, Logs.LogLevel.info);
         if (maxConcurrentRuns < 1 || maxBodySize < 1 || maxConnections < 1 || headerTimeout < 1 || idleTimeout < 1
                 || shutdownGrace < 0 || port < 0 || port > 65535) {
             terminal.err().println("flowengine: --max-concurrent-runs, --max-connections, --max-body-size, --header-timeout and"

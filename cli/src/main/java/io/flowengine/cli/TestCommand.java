@@ -24,12 +24,16 @@ final class TestCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions options;
 
+    @Mixin
+    Logs.Options logs = new Logs.Options();
+
     TestCommand(Main.Terminal terminal) {
         this.terminal = terminal;
     }
 
     @Override
     public Integer call() {
+        Logs.configure(terminal.err(), logs, Logs.LogLevel.error);
         Pipeline pipeline;
         try {
             PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());

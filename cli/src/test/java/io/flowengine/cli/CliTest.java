@@ -235,6 +235,33 @@ class CliTest {
     }
 
     @Test
+    void scriptConsoleLinesAreLoggedWithTheRunIdOnStderr() throws IOException {
+        Path p = dir.resolve("log.yaml");
+        Files.writeString(p, "steps:\n  - name: say\n    javascript: |\n      function transform(row) { console.log('saw ' + row.name); return row; }\n");
+        assertThat(cli("name\nann\nbob\n", "run", p.toString(), "-q")).isZero();
+        assertThat(stdout()).isEqualTo("name\nann\nbob\n");
+        List<String> lines = stderr().lines().toList();
+        assertThat(lines).hasSize(2).allMatch(l -> l.matches("\\S+ INFO flowengine\\.script saw (ann|bob) run=[0-9a-f]{32}"));
+        assertThat(lines.get(0).substring(lines.get(0).indexOf("run="))).isEqualTo(lines.get(1).substring(lines.get(1).indexOf("run=")));
+    }
+
+    @Test
+    void jsonLogsCarryTheRunIdOnEveryLine() throws IOException {
+        Path p = dir.resolve("log.yaml");
+        Files.writeString(p, "steps:\n  - name: say\n    javascript: |\n      function transform(row) { console.log('saw \"' + row.name + '\"'); return row; }\n");
+        assertThat(cli("name\nann\n", "run", p.toString(), "-q", "--log-format", "json", "--log-level", "debug")).isZero();
+        List<String> lines = stderr().lines().toList();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(3)
+                .allMatch(l -> l.startsWith("{\"time\":\"") && l.endsWith("}"))
+                .anyMatch(l -> l.contains("\"logger\":\"flowengine.script\",\"message\":\"saw \\\"ann\\\"\""))
+                .anyMatch(l -> l.contains("\"level\":\"DEBUG\",\"logger\":\"flowengine.run\",\"message\":\"run started: stdin -> the output stream\""))
+                .anyMatch(l -> l.contains("\"message\":\"run succeeded in "));
+        assertThat(lines.stream().filter(l -> l.contains("flowengine.")).map(l -> l.replaceAll(".*\"run\":\"([0-9a-f]{32})\".*", "$1")).distinct())
+                .as("one run id on every line of the run").hasSize(1).allMatch(id -> id.matches("[0-9a-f]{32}"));
+        assertThat(cli("name\n", "run", p.toString(), "--log-format", "xml")).isEqualTo(2);
+    }
+
+    @Test
     void progressLineOnATerminalWhileARunLastsMoreThanASecond() throws Exception {
         java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
         java.io.PipedInputStream stdin = new java.io.PipedInputStream(feed);
@@ -366,7 +393,9 @@ class CliTest {
         assertThat(rest).contains("flowengine: stopped")
                 .anyMatch(l -> l.contains("AccessLog") && l.contains("POST /v1/pipelines/upper/transform 200")
                         && l.matches(".*run=[0-9a-f]{32}$"))
-                .anyMatch(l -> l.contains("draining"));
+                .anyMatch(l -> l.contains("draining"))
+                .anyMatch(l -> l.contains(" INFO flowengine.run run succeeded in ")
+                        && l.endsWith(" run=" + response.headers().firstValue("Flow-Run-Id").orElseThrow()));
     }
 
     @Test

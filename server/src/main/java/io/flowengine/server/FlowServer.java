@@ -210,7 +210,7 @@ public final class FlowServer implements AutoCloseable {
     private Mono<Void> stream(Pipeline pipeline, String id, HttpServerRequest req, HttpServerResponse res) {
         BodyInputStream in = new BodyInputStream(req.receive(), config.maxBodySize(), config.uploadIdleTimeout().toMillis());
         ResponseOutputStream out = new ResponseOutputStream();
-        RunRequest request = RunRequest.create().input(in, "the upload").output(out);
+        RunRequest request = RunRequest.create().runId(id).input(in, "the upload").output(out);
         if (pipeline.spec().errors().onError() == ErrorPolicy.DEAD_LETTER) {
             request = request.deadLetter(runs.deadLetters(id));
         }

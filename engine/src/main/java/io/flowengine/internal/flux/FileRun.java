@@ -24,28 +24,36 @@ public final class FileRun {
     public static Mono<RunSummary> run(PipelineSpec spec, ScriptSet scripts, RunRequest request, OutputStream console,
             io.flowengine.internal.run.RunMeters meters) {
         return Mono.defer(() -> {
+            io.flowengine.internal.run.RunLog log = new io.flowengine.internal.run.RunLog(
+                    request.runId().orElseGet(io.flowengine.internal.run.RunLog::newId), spec.name());
+            OutputStream scriptConsole = console != null ? console : log.console();
             RunCounters counters = new RunCounters(meters);
             Endpoints io;
             try {
                 io = endpoints(spec, request);
             } catch (FlowEngineException e) {
                 request.progress().markClosed();
-                return Mono.just(counters.summary(e));
+                return Mono.just(counters.summary(e)).doOnNext(log::ended);
             }
+            log.debug("run started: {} -> {}", io.inputName(), io.output().map(Path::toString)
+                    .orElse(spec.sink().http().isPresent() ? spec.sink().http().get().url().toString() : "the output stream"));
             int prefetch = spec.execution().prefetch();
             return Mono.usingWhen(
                             Mono.fromCallable(() -> FileRunState.open(spec, io, counters)).subscribeOn(EngineSchedulers.io()),
                             st -> {
                                 reactor.core.publisher.Flux<io.flowengine.internal.run.Outcome> outcomes = Steps.apply(
                                                 st.chunks().subscribeOn(EngineSchedulers.io()), scripts, spec.execution(),
-                                                spec.errors().onError(), console, st::wholeChunkFailed)
+                                                spec.errors().onError(), scriptConsole, st::wholeChunkFailed)
                                         .publishOn(EngineSchedulers.io(), prefetch);
                                 if (spec.sink().http().isEmpty()) {
                                     return outcomes.doOnNext(st::write).then(Mono.fromRunnable(st::finish));
                                 }
                                 HttpSink sink = new HttpSink(spec.sink().http().get(),
                                         new io.flowengine.internal.run.RetryPolicy(spec.errors().retry(), new java.util.Random()),
-                                        counters::retried);
+                                        () -> {
+                                            counters.retried();
+                                            log.warn("a batch for {} failed with a transient error; retrying", spec.sink().http().get().url());
+                                        });
                                 return sink.deliver(outcomes.concatMapIterable(st::items))
                                         .publishOn(EngineSchedulers.io(), prefetch)
                                         .doOnNext(st::delivered)
@@ -58,7 +66,8 @@ public final class FileRun {
                     .onErrorResume(e -> {
                         request.progress().markClosed();
                         return Mono.just(counters.summary(FileRunState.userError(e)));
-                    });
+                    })
+                    .doOnNext(log::ended);
         });
     }
 

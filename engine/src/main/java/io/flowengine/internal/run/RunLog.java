@@ -1,0 +1,113 @@
+package io.flowengine.internal.run;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The log of one run: every line carries the run id and the pipeline name (MDC keys {@code run}
+ * and {@code pipeline}), whichever thread logs it. Loggers: {@code flowengine.run} for the run's
+ * own events, {@code flowengine.script} for what scripts print with {@code console.log}.
+ */
+public final class RunLog {
+
+    private static final Logger RUNS = LoggerFactory.getLogger("flowengine.run");
+    private static final Logger SCRIPTS = LoggerFactory.getLogger("flowengine.script");
+
+    private final String runId;
+    private final String pipeline;
+
+    public RunLog(String runId, String pipeline) {
+        this.runId = runId;
+        this.pipeline = pipeline;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    /** A new run id: 32 hex digits. */
+    public static String newId() {
+        return java.util.UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** One line at the end of a run: INFO when it succeeded, WARN with the error when it failed. */
+    public void ended(io.flowengine.RunSummary s) {
+        String counts = s.rowsIn() + " rows in, " + s.rowsOut() + " out, " + s.rowsFiltered() + " filtered, " + s.rowsFailed() + " failed";
+        if (s.succeeded()) {
+            info("run succeeded in {} ms: {}", s.duration().toMillis(), counts);
+        } else {
+            warn("run failed after {} ms: {} ({})", s.duration().toMillis(), s.error().map(Throwable::getMessage).orElse("unknown error"), counts);
+        }
+    }
+
+    public void debug(String format, Object... args) {
+        if (RUNS.isDebugEnabled()) {
+            try (var r = MDC.putCloseable("run", runId); var p = MDC.putCloseable("pipeline", pipeline)) {
+                RUNS.debug(format, args);
+            }
+        }
+    }
+
+    public void info(String format, Object... args) {
+        if (RUNS.isInfoEnabled()) {
+            try (var r = MDC.putCloseable("run", runId); var p = MDC.putCloseable("pipeline", pipeline)) {
+                RUNS.info(format, args);
+            }
+        }
+    }
+
+    public void warn(String format, Object... args) {
+        if (RUNS.isWarnEnabled()) {
+            try (var r = MDC.putCloseable("run", runId); var p = MDC.putCloseable("pipeline", pipeline)) {
+                RUNS.warn(format, args);
+            }
+        }
+    }
+
+    /** A stream for scripts' console: each line it receives is logged at INFO on {@code flowengine.script}. */
+    public OutputStream console() {
+        return new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b == '\n') {
+                    flushLine();
+                } else if (line.size() < 64 * 1024) {
+                    line.write(b);
+                }
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                for (int i = off; i < off + len; i++) {
+                    write(b[i]);
+                }
+            }
+
+            @Override
+            public synchronized void close() {
+                if (line.size() > 0) {
+                    flushLine();
+                }
+            }
+
+            private void flushLine() {
+                String text = line.toString(StandardCharsets.UTF_8);
+                line.reset();
+                if (text.endsWith("\r")) {
+                    text = text.substring(0, text.length() - 1);
+                }
+                if (SCRIPTS.isInfoEnabled()) {
+                    try (var r = MDC.putCloseable("run", runId); var p = MDC.putCloseable("pipeline", pipeline)) {
+                        SCRIPTS.info(text);
+                    }
+                }
+            }
+        };
+    }
+}
