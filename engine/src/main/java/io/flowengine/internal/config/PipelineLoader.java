@@ -47,9 +47,28 @@ public final class PipelineLoader extends FieldReader {
     private static final List<String> ERRORS_KEYS = List.of("onError", "deadLetter", "maxErrors", "retry");
     private static final List<String> EXECUTION_KEYS = List.of("parallelism", "ordered", "chunkSize", "prefetch", "scriptTimeout");
     private static final List<String> TEST_KEYS = List.of("name", "input", "expect");
+    private static final List<String> RETRY_KEYS = List.of("maxAttempts", "backoff", "maxBackoff");
 
     private final String[] lines;
     private final Map<String, String> sets;
+    /**
+     * Every key the loader accepts, by section ("" is the top level; "steps[]" and "tests[]" are
+     * their items). The JSON Schema in docs/ is kept in sync with this by a test.
+     */
+    public static java.util.Map<String, List<String>> keys() {
+        java.util.Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
+        keys.put("", ROOT_KEYS);
+        keys.put("source", SOURCE_KEYS);
+        keys.put("steps[]", STEP_KEYS);
+        keys.put("sink", SINK_KEYS);
+        keys.put("sink.http", HTTP_KEYS);
+        keys.put("errors", ERRORS_KEYS);
+        keys.put("errors.retry", RETRY_KEYS);
+        keys.put("execution", EXECUTION_KEYS);
+        keys.put("tests[]", TEST_KEYS);
+        return keys;
+    }
+
     private List<StepSpec> stepsRead = List.of();
 
     private PipelineLoader(String file, Path baseDir, String text, Map<String, String> sets, Map<String, String> env) {
@@ -364,7 +383,7 @@ public final class PipelineLoader extends FieldReader {
         MapNode m = node.get();
         checkKeys(m, "errors.", ERRORS_KEYS);
         PipelineSpec.RetrySpec retry = mapping(m, "retry").map(r -> {
-            checkKeys(r, "errors.retry.", List.of("maxAttempts", "backoff", "maxBackoff"));
+            checkKeys(r, "errors.retry.", RETRY_KEYS);
             PipelineSpec.RetrySpec d = PipelineSpec.RetrySpec.DEFAULT;
             return new PipelineSpec.RetrySpec(integer(r, "maxAttempts", 1).map(Long::intValue).orElse(d.maxAttempts()),
                     duration(r, "backoff").orElse(d.backoff()), duration(r, "maxBackoff").orElse(d.maxBackoff()));
