@@ -26,7 +26,7 @@ class ValidationTest {
     @Test
     void unknownKeyIsLocatedWithASuggestion() throws IOException {
         assertThat(problems("source:\n  delimeter: ';'\nsteps: []\n"))
-                .containsExactly(new Problem("pipeline.yaml", 2, 3, "source.unknown key 'delimeter'. Did you mean 'delimiter'?"));
+                .containsExactly(new Problem("pipeline.yaml", 2, 3, "unknown key 'source.delimeter'. Did you mean 'delimiter'?"));
     }
 
     @Test

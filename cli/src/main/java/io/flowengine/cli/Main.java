@@ -23,6 +23,10 @@ public final class Main {
         // Reactor's fallback console logger writes INFO to stdout, which may carry the CSV: it logs
         // through java.util.logging instead, like SLF4J here (see Logs), on stderr.
         reactor.util.Loggers.useJdkLoggers();
+        // an error that reaches an operator after its run has ended (a race between a failure and
+        // the cancellation it causes) changes nothing: the run's outcome is already reported
+        reactor.core.publisher.Hooks.onErrorDropped(e -> java.util.logging.Logger.getLogger("flowengine.dropped")
+                .fine(() -> "an error after the run had ended: " + e));
         boolean tty = Boolean.getBoolean("flowengine.stderr.tty");
         System.exit(execute(new Terminal(System.in, System.out, System.err, System.getenv(), tty), args));
     }

@@ -133,7 +133,7 @@ class CliTest {
         int code = cli("", "validate", pipeline.toString());
         assertThat(code).isEqualTo(2);
         assertThat(stderr()).contains(pipeline + ":5:20: step 'a': SyntaxError:")
-                .contains(pipeline + ":8:3: sink.unknown key 'colums'. Did you mean 'columns'?")
+                .contains(pipeline + ":8:3: unknown key 'sink.colums'. Did you mean 'columns'?")
                 .contains("2 problems in " + pipeline);
     }
 

@@ -31,7 +31,9 @@ abstract class FieldReader {
         for (Node.Entry e : m.entries().values()) {
             if (!allowed.contains(e.key().name())) {
                 String hint = Texts.suggest(e.key().name(), allowed);
-                problem(e.key(), where + "unknown key '" + Texts.cut(e.key().name()) + "'."
+                // "source." names a section: unknown key 'source.delimeter'; "step 'a': " a context
+                String name = Texts.cut(e.key().name());
+                problem(e.key(), (where.endsWith(".") ? "unknown key '" + where + name + "'." : where + "unknown key '" + name + "'.")
                         + (hint != null ? " Did you mean '" + hint + "'?" : " Known keys: " + String.join(", ", allowed) + "."));
             }
         }

@@ -34,13 +34,16 @@ public final class RunLog {
         return java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
-    /** One line at the end of a run: INFO when it succeeded, WARN with the error when it failed. */
+    /**
+     * One line at the end of a run, at INFO whether it succeeded or failed: how a run ended is
+     * its caller's to report (the CLI prints it; the server answers with it and keeps it).
+     */
     public void ended(io.flowengine.RunSummary s) {
         String counts = s.rowsIn() + " rows in, " + s.rowsOut() + " out, " + s.rowsFiltered() + " filtered, " + s.rowsFailed() + " failed";
         if (s.succeeded()) {
             info("run succeeded in {} ms: {}", s.duration().toMillis(), counts);
         } else {
-            warn("run failed after {} ms: {} ({})", s.duration().toMillis(), s.error().map(Throwable::getMessage).orElse("unknown error"), counts);
+            info("run failed after {} ms: {} ({})", s.duration().toMillis(), s.error().map(Throwable::getMessage).orElse("unknown error"), counts);
         }
     }
 
