@@ -18,6 +18,7 @@ into benchmarks/harness/node_modules (npm ci).
 """
 import argparse
 import csv
+import filecmp
 import os
 import platform
 import shutil
@@ -192,17 +193,22 @@ def main():
 
     counts = {t: records(outputs[t]) for t in tools}
     base = statistics.median(walls["flowengine"]) if "flowengine" in walls else None
+
+    def same(t):
+        if "flowengine" not in outputs or t == "flowengine":
+            return "-"
+        return "yes" if filecmp.cmp(outputs["flowengine"], outputs[t], shallow=False) else "no (formatting)"
     lines = [
         f"{args.rows:,} rows, {size / 1e6:.0f} MB ({os.path.basename(data)}), {args.runs} runs each, interleaved; medians.",
         "",
-        "| tool | wall | rows/s | MB/s | peak RSS | speed vs FlowEngine CLI | output records |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| tool | wall | rows/s | MB/s | peak RSS | speed vs FlowEngine CLI | output records | output bytes = FlowEngine's |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for t in tools:
         w = statistics.median(walls[t])
         ratio = f"{base / w:.2f}x" if base else "-"
         lines.append(f"| {t} | {w:.2f} s | {args.rows / w:,.0f} | {size / 1e6 / w:.1f} | {statistics.median(rss[t]) / 1024:,.0f} MiB"
-                     f" | {ratio} | {counts[t]:,} |")
+                     f" | {ratio} | {counts[t]:,} | {same(t)} |")
     if skipped:
         lines += ["", "Skipped: " + "; ".join(skipped)]
     lines += ["", f"Machine: {os.cpu_count()} cores, {platform.platform()}; "

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Contexts are added as the run proves long enough to pay for them: a new context costs a
  * fraction of a CPU-second to start and warm up, more than a short run gains from a second rail
  * (measured: 1,000 to 50,000 rows ran faster on one context than on two). Until
- * {@link #GROW_AFTER} has passed, the rails share the first context, one chunk at a time; after
+ * {@link #GROW_AFTER} has passed since the first context was ready, the rails share it, one chunk at a time; after
  * that each rail gets its own.
  */
 final class RailPool implements AutoCloseable {
@@ -28,7 +28,8 @@ final class RailPool implements AutoCloseable {
             Long.getLong("flowengine.rails.growAfterMillis", 1500));
 
     private final java.util.concurrent.LinkedBlockingQueue<JsRail> idle = new java.util.concurrent.LinkedBlockingQueue<>();
-    private final long started = System.nanoTime();
+    /** When the first context was ready (its start-up does not count towards growing); 0 before. */
+    private volatile long firstReady;
     private int created;
     private final Set<JsRail> all = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -67,7 +68,8 @@ final class RailPool implements AutoCloseable {
             }
             boolean create;
             synchronized (this) {
-                create = created == 0 || System.nanoTime() - started >= GROW_AFTER;
+                long ready = firstReady;
+                create = created == 0 || ready != 0 && System.nanoTime() - ready >= GROW_AFTER;
                 if (create) {
                     created++;
                 }
@@ -75,6 +77,9 @@ final class RailPool implements AutoCloseable {
             if (create) {
                 rail = scripts.newRail(console);
                 all.add(rail);
+                if (firstReady == 0) {
+                    firstReady = System.nanoTime();
+                }
                 return rail;
             }
             try {
