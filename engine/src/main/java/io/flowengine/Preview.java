@@ -67,6 +67,11 @@ public record Preview(List<Row> input, List<DeadLetter> unreadable, List<Stage> 
             chunk = new Chunk(0, new Row[0], 0, List.of(), 0);
         }
         List<Row> input = List.of(java.util.Arrays.copyOf(chunk.rows(), chunk.size()));
+        return new Preview(input, chunk.malformed(), stages(spec, scripts, chunk, input, scripts0));
+    }
+
+    /** Each step's rows, drops and errors: stage k runs steps 1..k afresh on the chunk. */
+    private static List<Stage> stages(PipelineSpec spec, ScriptSet scripts, Chunk chunk, List<Row> input, OutputStream console) {
         List<Stage> stages = new ArrayList<>();
         // the rows after the previous step, with the input record each came from
         List<Row> before = input;
@@ -75,7 +80,7 @@ public record Preview(List<Row> input, List<DeadLetter> unreadable, List<Stage> 
             PipelineSpec.StepSpec step = spec.steps().get(k - 1);
             // each stage runs steps 1..k afresh; only the last prints what scripts log
             Outcome o;
-            try (JsRail rail = scripts.prefix(k).newRail(k == spec.steps().size() ? scripts0 : OutputStream.nullOutputStream())) {
+            try (JsRail rail = scripts.prefix(k).newRail(k == spec.steps().size() ? console : OutputStream.nullOutputStream())) {
                 o = ChunkProcessor.process(new Chunk(0, chunk.rows(), chunk.size(), List.of(), chunk.size()), rail);
             }
             List<Row> rows = java.util.Arrays.asList(o.produced()).subList(0, o.size());
@@ -100,6 +105,6 @@ public record Preview(List<Row> input, List<DeadLetter> unreadable, List<Stage> 
             before = rows;
             beforeFrom = from;
         }
-        return new Preview(input, chunk.malformed(), stages);
+        return stages;
     }
 }

@@ -101,35 +101,38 @@ final class PreviewCommand implements Callable<Integer> {
         }
         List<Preview.Stage> stages = preview.stages();
         for (int i = 0; i < stages.size(); i++) {
-            Preview.Stage s = stages.get(i);
-            StringBuilder head = new StringBuilder("── step " + (i + 1) + " of " + stages.size() + ": " + s.step()
-                    + " (" + s.kind() + ") → " + count(s.rows().size(), "row"));
-            if (!s.dropped().isEmpty()) {
-                head.append(", ").append(s.dropped().size()).append(" dropped");
-            }
-            if (!s.errors().isEmpty()) {
-                head.append(", ").append(count(s.errors().size(), "error"));
-            }
-            out.println();
-            out.println(head);
-            Table.print(out, s.rows(), null, "  ");
-            if (!s.dropped().isEmpty()) {
-                out.println("  dropped" + ("filter".equals(s.kind()) ? " by the filter:" : " (the step returned null):"));
-                for (Row r : s.dropped()) {
-                    out.println("  #" + r.rowNumber() + " (line " + r.line() + ") " + Table.inline(r));
-                }
-            }
-            if (!s.errors().isEmpty()) {
-                out.println("  errors (" + policy(spec) + "):");
-                for (DeadLetter d : s.errors()) {
-                    out.println("  #" + d.rowNumber() + " (line " + d.line() + "): " + d.error());
-                }
-            }
+            printStage(out, spec, stages.get(i), i + 1, stages.size());
         }
         if (spec.sink().columns().isPresent()) {
             out.println();
             out.println("── output: " + count(preview.output().size(), "row") + ", the sink's columns");
             Table.print(out, preview.output(), spec.sink().columns().get(), "  ");
+        }
+    }
+
+    private static void printStage(PrintStream out, PipelineSpec spec, Preview.Stage s, int number, int of) {
+        StringBuilder head = new StringBuilder("── step " + number + " of " + of + ": " + s.step()
+                + " (" + s.kind() + ") → " + count(s.rows().size(), "row"));
+        if (!s.dropped().isEmpty()) {
+            head.append(", ").append(s.dropped().size()).append(" dropped");
+        }
+        if (!s.errors().isEmpty()) {
+            head.append(", ").append(count(s.errors().size(), "error"));
+        }
+        out.println();
+        out.println(head);
+        Table.print(out, s.rows(), null, "  ");
+        if (!s.dropped().isEmpty()) {
+            out.println("  dropped" + ("filter".equals(s.kind()) ? " by the filter:" : " (the step returned null):"));
+            for (Row r : s.dropped()) {
+                out.println("  #" + r.rowNumber() + " (line " + r.line() + ") " + Table.inline(r));
+            }
+        }
+        if (!s.errors().isEmpty()) {
+            out.println("  errors (" + policy(spec) + "):");
+            for (DeadLetter d : s.errors()) {
+                out.println("  #" + d.rowNumber() + " (line " + d.line() + "): " + d.error());
+            }
         }
     }
 
