@@ -14,4 +14,20 @@ final class PipelineOptions {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a pipeline var (repeatable).")
     Map<String, String> sets = new LinkedHashMap<>();
+
+    /**
+     * The pipeline, compiled, with scripts' console on stderr; or null after every problem has
+     * been printed on stderr (the command then exits 2).
+     */
+    io.flowengine.Pipeline compile(Main.Terminal terminal) {
+        try {
+            return io.flowengine.Pipeline.of(io.flowengine.Pipeline.loadSpec(pipeline, sets, terminal.env()))
+                    .withConsole(terminal.err());
+        } catch (io.flowengine.PipelineValidationException e) {
+            for (io.flowengine.Problem p : e.problems()) {
+                terminal.err().println(p);
+            }
+            return null;
+        }
+    }
 }

@@ -4,9 +4,7 @@ import io.flowengine.DeadLetter;
 import io.flowengine.FlowEngineException;
 import io.flowengine.Pipeline;
 import io.flowengine.PipelineSpec;
-import io.flowengine.PipelineValidationException;
 import io.flowengine.Preview;
-import io.flowengine.Problem;
 import io.flowengine.Row;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -51,14 +49,8 @@ final class PreviewCommand implements Callable<Integer> {
             terminal.err().println("flowengine: --rows must be at least 1, not " + rows);
             return Main.USAGE;
         }
-        Pipeline pipeline;
-        try {
-            PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());
-            pipeline = Pipeline.of(spec).withConsole(terminal.err());
-        } catch (PipelineValidationException e) {
-            for (Problem p : e.problems()) {
-                terminal.err().println(p);
-            }
+        Pipeline pipeline = options.compile(terminal);
+        if (pipeline == null) {
             return Main.USAGE;
         }
         Preview preview;

@@ -2,9 +2,6 @@ package io.flowengine.cli;
 
 import io.flowengine.FlowEngineException;
 import io.flowengine.Pipeline;
-import io.flowengine.PipelineSpec;
-import io.flowengine.PipelineValidationException;
-import io.flowengine.Problem;
 import io.flowengine.TestResult;
 import java.io.PrintStream;
 import java.util.List;
@@ -34,14 +31,8 @@ final class TestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Logs.configure(terminal.err(), logs, Logs.LogLevel.error);
-        Pipeline pipeline;
-        try {
-            PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());
-            pipeline = Pipeline.of(spec).withConsole(terminal.err());
-        } catch (PipelineValidationException e) {
-            for (Problem p : e.problems()) {
-                terminal.err().println(p);
-            }
+        Pipeline pipeline = options.compile(terminal);
+        if (pipeline == null) {
             return Main.USAGE;
         }
         if (pipeline.spec().tests().isEmpty()) {
