@@ -55,7 +55,7 @@ public record Preview(List<Row> input, List<DeadLetter> unreadable, List<Stage> 
     }
 
     static Preview of(PipelineSpec spec, ScriptSet scripts, InputStream in, String name, int records, OutputStream console) {
-        OutputStream scripts0 = console != null ? console
+        OutputStream scriptConsole = console != null ? console
                 : new io.flowengine.internal.run.RunLog("preview-" + io.flowengine.internal.run.RunLog.newId(), spec.name()).console();
         Chunk chunk;
         try (RecordSource source = new RecordSource(in, spec.source(), name)) {
@@ -67,7 +67,7 @@ public record Preview(List<Row> input, List<DeadLetter> unreadable, List<Stage> 
             chunk = new Chunk(0, new Row[0], 0, List.of(), 0);
         }
         List<Row> input = List.of(java.util.Arrays.copyOf(chunk.rows(), chunk.size()));
-        return new Preview(input, chunk.malformed(), stages(spec, scripts, chunk, input, scripts0));
+        return new Preview(input, chunk.malformed(), stages(spec, scripts, chunk, input, scriptConsole));
     }
 
     /** Each step's rows, drops and errors: stage k runs steps 1..k afresh on the chunk. */

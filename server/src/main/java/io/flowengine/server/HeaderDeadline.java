@@ -69,9 +69,7 @@ final class HeaderDeadline extends ChannelDuplexHandler {
 
     private void arm(ChannelHandlerContext ctx, long millis) {
         disarm();
-        deadline = ctx.executor().schedule(() -> {
-            ctx.channel().close();
-        }, millis, TimeUnit.MILLISECONDS);
+        deadline = ctx.executor().schedule(() -> ctx.channel().close(), millis, TimeUnit.MILLISECONDS);
     }
 
     private void disarm() {

@@ -21,15 +21,9 @@ final class ResponseOutputStream extends OutputStream {
     private final byte[] buffer = new byte[CHUNK];
     private int size;
     private volatile boolean cancelled;
-    private volatile boolean started;
 
     Flux<byte[]> chunks() {
         return sink.asFlux().doOnCancel(() -> cancelled = true);
-    }
-
-    /** True once any output was handed on. */
-    boolean started() {
-        return started;
     }
 
     @Override
@@ -64,7 +58,6 @@ final class ResponseOutputStream extends OutputStream {
     }
 
     private void emit(byte[] chunk) throws IOException {
-        started = true;
         while (true) {
             if (cancelled) {
                 throw new IOException("the client went away");

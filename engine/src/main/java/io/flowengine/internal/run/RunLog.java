@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 /**
  * The log of one run: every line carries the run id and the pipeline name (MDC keys {@code run}
@@ -48,25 +49,22 @@ public final class RunLog {
     }
 
     public void debug(String format, Object... args) {
-        if (RUNS.isDebugEnabled()) {
-            try (var r = MDC.putCloseable("run", runId); var p = MDC.putCloseable("pipeline", pipeline)) {
-                RUNS.debug(format, args);
-            }
-        }
+        log(RUNS, Level.DEBUG, format, args);
     }
 
     public void info(String format, Object... args) {
-        if (RUNS.isInfoEnabled()) {
-            try (var r = MDC.putCloseable("run", runId); var p = MDC.putCloseable("pipeline", pipeline)) {
-                RUNS.info(format, args);
-            }
-        }
+        log(RUNS, Level.INFO, format, args);
     }
 
     public void warn(String format, Object... args) {
-        if (RUNS.isWarnEnabled()) {
+        log(RUNS, Level.WARN, format, args);
+    }
+
+    /** Logs with this run's id and pipeline in the MDC, on whichever thread calls. */
+    private void log(Logger logger, Level level, String format, Object... args) {
+        if (logger.isEnabledForLevel(level)) {
             try (var r = MDC.putCloseable("run", runId); var p = MDC.putCloseable("pipeline", pipeline)) {
-                RUNS.warn(format, args);
+                logger.atLevel(level).log(format, args);
             }
         }
     }
@@ -105,11 +103,7 @@ public final class RunLog {
                 if (text.endsWith("\r")) {
                     text = text.substring(0, text.length() - 1);
                 }
-                if (SCRIPTS.isInfoEnabled()) {
-                    try (var r = MDC.putCloseable("run", runId); var p = MDC.putCloseable("pipeline", pipeline)) {
-                        SCRIPTS.info(text);
-                    }
-                }
+                log(SCRIPTS, Level.INFO, "{}", text);
             }
         };
     }
