@@ -167,6 +167,9 @@ final class RunCommand implements Callable<Integer> {
         if (registry != null) {
             printMetrics(registry);
         }
+        if (summary.error().orElse(null) instanceof io.flowengine.InvalidRequestException) {
+            return Main.USAGE;
+        }
         return summary.succeeded() ? Main.OK : Main.FAILED;
     }
 }

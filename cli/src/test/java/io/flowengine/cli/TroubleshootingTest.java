@@ -67,7 +67,7 @@ class TroubleshootingTest {
             no such pipeline file                                                            | validate missing
             does not exist. Check --input or source.path                                     | run plain -i nope.csv -o out.csv
             exists and sink.mode is create                                                   | run create -i ok.csv -o ok.csv.copy -- exists
-            is also the input. Write to another file                                         | run plain -i ok.csv -o ok.csv
+            (the same file). Write to another file                                           | run plain -i ok.csv -o ok.csv
             there is no place for dead letters by default                                    | run dead -i ok.csv
             the header names column 'id' twice                                               | run plain -i dup.csv -o out.csv
             the record has 3 fields but the header has 2                                     | run dead -i fields.csv -o out.csv

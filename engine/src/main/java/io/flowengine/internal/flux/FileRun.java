@@ -83,25 +83,27 @@ public final class FileRun {
                 : request.input().or(() -> spec.source().path());
         boolean http = spec.sink().http().isPresent();
         if (http && request.output().isPresent()) {
-            throw new FlowEngineException("the pipeline sends its rows to sink.http, so there is no output file;"
+            throw new io.flowengine.InvalidRequestException("the pipeline sends its rows to sink.http, so there is no output file;"
                     + " drop --output, or remove sink.http to write a file");
         }
         Optional<Path> output = request.outputIsStream() || http ? Optional.empty()
                 : request.output().or(() -> spec.sink().path());
         Optional<Path> deadLetter = Optional.empty();
         if (spec.errors().onError() == ErrorPolicy.DEAD_LETTER) {
-            deadLetter = request.deadLetter().or(() -> spec.errors().deadLetter()).or(() -> output.map(FileRun::besideOutput));
+            deadLetter = request.deadLetter().or(() -> spec.errors().deadLetter()).or(() -> output
+                    .filter(p -> io.flowengine.internal.run.OutputPaths.kind(p, "output", "--output") == io.flowengine.internal.run.OutputPaths.Kind.FILE)
+                    .map(FileRun::besideOutput));
             if (deadLetter.isEmpty()) {
-                throw new FlowEngineException("errors.onError is dead-letter and the output is " + (http ? "sink.http" : "stdout")
+                throw new io.flowengine.InvalidRequestException("errors.onError is dead-letter and the output is "
+                        + (http ? "sink.http" : output.isPresent() ? "the device or pipe " + output.get() : "stdout")
                         + ", so there is no place for dead letters by default. Pass --dead-letter FILE or set errors.deadLetter");
             }
-            if (deadLetter.equals(output) || deadLetter.equals(input)) {
-                throw new FlowEngineException("the dead-letter file " + deadLetter.get()
-                        + " is also the run's input or output. Choose another file for --dead-letter");
-            }
         }
-        if (input.isPresent() && input.equals(output)) {
-            throw new FlowEngineException("the output " + output.get() + " is also the input. Write to another file");
+        io.flowengine.internal.run.OutputPaths.checkDistinct(input, output, deadLetter);
+        output.ifPresent(p -> io.flowengine.internal.run.OutputPaths.kind(p, "output", "--output"));
+        deadLetter.ifPresent(p -> io.flowengine.internal.run.OutputPaths.kind(p, "dead-letter file", "--dead-letter"));
+        if (input.isPresent() && java.nio.file.Files.isDirectory(input.get())) {
+            throw new io.flowengine.InvalidRequestException("the input " + input.get() + " is a folder. Name a CSV file inside it");
         }
         return new Endpoints(input, output, deadLetter, request);
     }

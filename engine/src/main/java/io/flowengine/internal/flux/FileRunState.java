@@ -65,7 +65,8 @@ final class FileRunState {
                     ? AtomicOutput.create(io.output().get(), spec.sink().mode(), spec.sink().csv().encoding())
                     : AtomicOutput.stream(io.request().outputStream(), spec.sink().csv().encoding());
             AtomicOutput dl = io.deadLetter().isPresent()
-                    ? AtomicOutput.create(io.deadLetter().get(), WriteMode.REPLACE, java.nio.charset.StandardCharsets.UTF_8)
+                    ? AtomicOutput.create(io.deadLetter().get(), WriteMode.REPLACE, java.nio.charset.StandardCharsets.UTF_8,
+                            "dead-letter file", "--dead-letter")
                     : null;
             return new FileRunState(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters,
                     io.request().progress());

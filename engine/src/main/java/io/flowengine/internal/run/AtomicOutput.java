@@ -20,7 +20,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * A file that appears only complete: written to a temporary file in the target's folder, fsynced,
  * then renamed over the target. {@link #abort()} removes the temporary file and leaves the target
- * as it was. Also wraps a stream that is not a file (stdout), which is flushed, never closed.
+ * as it was. Also wraps a stream that is not a file (stdout), which is flushed, never closed, and
+ * a device or FIFO, which is written in place (nothing to undo: what was written stays written).
  */
 public final class AtomicOutput {
 
@@ -29,9 +30,15 @@ public final class AtomicOutput {
     private final WriteMode mode;
     private final FileChannel channel;
     private final Writer writer;
+    private final boolean closeAtEnd;
     private boolean done;
 
     private AtomicOutput(Path target, Path temp, WriteMode mode, FileChannel channel, Writer writer) {
+        this(target, temp, mode, channel, writer, false);
+    }
+
+    private AtomicOutput(Path target, Path temp, WriteMode mode, FileChannel channel, Writer writer, boolean closeAtEnd) {
+        this.closeAtEnd = closeAtEnd;
         this.target = target;
         this.temp = temp;
         this.mode = mode;
@@ -39,21 +46,84 @@ public final class AtomicOutput {
         this.writer = writer;
     }
 
-    public static AtomicOutput create(Path target, WriteMode mode, Charset charset) {
+    /**
+     * The output for {@code path}: a regular file (or a new one) is written to a temporary file
+     * and renamed into place; a symlink is followed and its target written so; a device or FIFO
+     * is written in place. Stale temporary files that a killed run left for this output are
+     * removed first.
+     */
+    public static AtomicOutput create(Path path, WriteMode mode, Charset charset) {
+        return create(path, mode, charset, "output", "--output");
+    }
+
+    public static AtomicOutput create(Path path, WriteMode mode, Charset charset, String role, String option) {
+        if (OutputPaths.kind(path, role, option) == OutputPaths.Kind.STREAM) {
+            return direct(path, charset);
+        }
+        Path target = OutputPaths.real(path);
         if (mode == WriteMode.CREATE && Files.exists(target)) {
-            throw new FlowEngineException("the output file " + target + " exists and sink.mode is create."
+            throw new FlowEngineException("the output file " + path + " exists and sink.mode is create."
                     + " Remove it, choose another output, or set sink.mode: replace");
         }
-        Path dir = target.toAbsolutePath().getParent();
+        Path dir = target.getParent();
         try {
             Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            removeStaleTemps(dir, target.getFileName().toString());
+            Path temp = Files.createTempFile(dir, tempPrefix(target.getFileName().toString()) + ProcessHandle.current().pid() + "-", ".tmp");
             permissions(target, temp);
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
             return new AtomicOutput(target, temp, mode, channel, writer(Channels.newOutputStream(channel), charset));
         } catch (IOException e) {
-            throw new FlowEngineException("cannot create the output file " + target + ": " + e
+            throw new FlowEngineException("cannot create the " + role + " " + path + ": " + e
                     + ". Check that its folder is writable");
+        }
+    }
+
+    /** A device or FIFO: opened for writing (not truncated, never renamed), written in order. */
+    private static AtomicOutput direct(Path path, Charset charset) {
+        try {
+            OutputStream out = Files.newOutputStream(path, StandardOpenOption.WRITE);
+            return new AtomicOutput(path, null, WriteMode.REPLACE, null, writer(out, charset), true);
+        } catch (IOException e) {
+            throw new FlowEngineException("cannot open " + path + " for writing: " + e.getMessage());
+        }
+    }
+
+    /** {@code .orders.csv.flowengine-}: the start of every temporary file for {@code orders.csv}. */
+    static String tempPrefix(String name) {
+        return "." + name + ".flowengine-";
+    }
+
+    /**
+     * Removes {@code .NAME.flowengine-PID-*.tmp} files whose process is gone (a run killed with
+     * SIGKILL or by a power cut). A live process's temporary file is left alone.
+     */
+    static void removeStaleTemps(Path dir, String name) {
+        String prefix = tempPrefix(name);
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        })) {
+            for (Path f : files) {
+                String rest = f.getFileName().toString().substring(prefix.length());
+                int dash = rest.indexOf('-');
+                long pid;
+                try {
+                    pid = Long.parseLong(dash < 0 ? "" : rest.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // not ours to force; the next run tries again
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable folder fails when the temporary file is created
         }
     }
 
@@ -101,6 +171,9 @@ public final class AtomicOutput {
         try {
             writer.flush();
             if (channel == null) {
+                if (closeAtEnd) {
+                    writer.close();
+                }
                 return;
             }
             channel.force(true);
@@ -138,6 +211,9 @@ public final class AtomicOutput {
         try {
             if (channel == null) {
                 writer.flush();
+                if (closeAtEnd) {
+                    writer.close();
+                }
                 return;
             }
             writer.close();

@@ -1,0 +1,13 @@
+package io.flowengine;
+
+/**
+ * A run that cannot start as asked: its files collide (the output is the input), or a path
+ * names a folder. Nothing has been read or written. The CLI exits with 2 for it, as for any
+ * invalid usage.
+ */
+public class InvalidRequestException extends FlowEngineException {
+
+    public InvalidRequestException(String message) {
+        super(message);
+    }
+}
