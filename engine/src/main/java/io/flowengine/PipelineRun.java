@@ -92,6 +92,7 @@ public final class PipelineRun {
                         while ((o = wholeChunkFailures.poll()) != null) {
                             stage.accept(o, policy, counters, rows::add);
                         }
+                        policy.checkNotAllFailed();
                         return Flux.fromIterable(rows);
                     }))
                     .doOnComplete(() -> end(counters, null))

@@ -202,10 +202,20 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
     public record ExecutionSpec(int parallelism, boolean ordered, int chunkSize, int prefetch, Duration scriptTimeout) {
         /** The default per-row script budget. */
         public static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofSeconds(1);
+        /** The most JavaScript rails a run may have. */
+        public static final int MAX_PARALLELISM = 256;
+        /** The largest chunk. */
+        public static final int MAX_CHUNK_SIZE = 65_536;
+        /** The most chunks buffered between stages. */
+        public static final int MAX_PREFETCH = 1024;
 
         public ExecutionSpec {
             if (parallelism < 1 || chunkSize < 1 || prefetch < 1) {
                 throw new IllegalArgumentException("parallelism, chunkSize and prefetch must be at least 1");
+            }
+            if (parallelism > MAX_PARALLELISM || chunkSize > MAX_CHUNK_SIZE || prefetch > MAX_PREFETCH) {
+                throw new IllegalArgumentException("parallelism, chunkSize and prefetch must be at most " + MAX_PARALLELISM
+                        + ", " + MAX_CHUNK_SIZE + " and " + MAX_PREFETCH);
             }
             if (scriptTimeout.isNegative() || scriptTimeout.isZero()) {
                 throw new IllegalArgumentException("scriptTimeout must be positive");

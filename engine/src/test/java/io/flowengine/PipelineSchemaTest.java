@@ -106,6 +106,7 @@ class PipelineSchemaTest {
         "steps: []\nexecution:\n  scriptTimeout: 5 seconds\n",
         "steps: []\nsink:\n  path: out.csv\n  http:\n    url: http://x\n",
         "steps: []\nversion: 2\n",
+        "steps: []\nexecution:\n  parallelism: 100000\n",
         "steps: []\ntests:\n  - name: t\n    input: 'a'\n",
     })
     void whatTheLoaderRejectsTheSchemaRejectsToo(String yaml) throws IOException {
@@ -123,5 +124,6 @@ class PipelineSchemaTest {
     @Test
     void variablesAreAcceptedWhereNumbersGo() throws IOException {
         assertThat(schema().validate(YAML.readTree("steps: []\nexecution:\n  parallelism: ${CPUS:-2}\n  scriptTimeout: 2s\n"))).isEmpty();
+        assertThat(schema().validate(YAML.readTree("source:\n  format: tsv\n"))).as("steps are optional").isEmpty();
     }
 }

@@ -61,8 +61,15 @@ final class Progress {
     }
 
     static String summaryLine(RunSummary s) {
-        return String.format(Locale.ROOT, "flowengine: %s in %.1f s: %,d rows in, %,d out, %,d filtered, %,d failed%s",
-                s.status().key(), s.duration().toMillis() / 1000.0, s.rowsIn(), s.rowsOut(), s.rowsFiltered(), s.rowsFailed(),
-                s.rowsWritten() != s.rowsOut() ? String.format(Locale.ROOT, " (%,d rows written)", s.rowsWritten()) : "");
+        String line = String.format(Locale.ROOT, "flowengine: %s in %.1f s: %,d %s in, %,d out, %,d filtered, %,d failed%s",
+                s.status().key(), s.duration().toMillis() / 1000.0, s.rowsIn(), s.rowsIn() == 1 ? "row" : "rows",
+                s.rowsOut(), s.rowsFiltered(), s.rowsFailed(),
+                s.rowsWritten() != s.rowsOut() ? String.format(Locale.ROOT, " (%,d %s written)", s.rowsWritten(),
+                        s.rowsWritten() == 1 ? "row" : "rows") : "");
+        if (s.rowsFailed() * 2 > s.rowsIn() && s.rowsIn() > 0) {
+            line += String.format(Locale.ROOT, "; more than half of the records failed (%d%%)",
+                    Math.round(100.0 * s.rowsFailed() / s.rowsIn()));
+        }
+        return line;
     }
 }

@@ -84,8 +84,9 @@ final class RunCommand implements Callable<Integer> {
         try {
             PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());
             if (parallelism != null) {
-                if (parallelism < 1) {
-                    terminal.err().println("flowengine: --parallelism must be at least 1, not " + parallelism);
+                if (parallelism < 1 || parallelism > PipelineSpec.ExecutionSpec.MAX_PARALLELISM) {
+                    terminal.err().println("flowengine: --parallelism must be at least 1 and at most "
+                            + PipelineSpec.ExecutionSpec.MAX_PARALLELISM + ", not " + parallelism);
                     return Main.USAGE;
                 }
                 spec = spec.withExecution(spec.execution().withParallelism(parallelism));

@@ -122,6 +122,18 @@ abstract class FieldReader {
         });
     }
 
+    /** A whole number from {@code min} to {@code max}; outside that range it is a problem, never clamped. */
+    final Optional<Long> integer(MapNode m, String key, long min, long max) {
+        return integer(m, key, min).flatMap(n -> {
+            if (n <= max) {
+                return Optional.of(n);
+            }
+            problem(scalar(m, key).orElseThrow(), "'" + key + "' must be a whole number from " + min + " to " + max
+                    + ", not " + n + ".");
+            return Optional.empty();
+        });
+    }
+
     /** A size in characters: a whole number, or with KiB / MiB. */
     final Optional<Integer> size(MapNode m, String key) {
         return scalar(m, key).flatMap(s -> {

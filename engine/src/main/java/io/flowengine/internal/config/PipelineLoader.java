@@ -158,6 +158,15 @@ public final class PipelineLoader extends FieldReader {
                 problem(e.value(), "vars." + k + " must be a text or number value, not " + e.value().describe() + ".");
             }
         }));
+        for (String name : sets.keySet()) {
+            if (!vars.containsKey(name)) {
+                String hint = Texts.suggest(name, vars.keySet());
+                problems.add(new Problem(file, 0, 0, "--set " + name + "=...: the pipeline has no var '" + name + "'"
+                        + (hint != null ? ". Did you mean '" + hint + "'?"
+                                : vars.isEmpty() ? ". It declares no vars; add it under 'vars:' with a default"
+                                : ". Its vars are " + String.join(", ", vars.keySet()) + "; add it under 'vars:' with a default")));
+            }
+        }
         vars.putAll(sets);
         return vars;
     }
@@ -205,8 +214,7 @@ public final class PipelineLoader extends FieldReader {
     private List<StepSpec> steps(MapNode root) {
         Optional<Node.Entry> entry = entry(root, "steps");
         if (entry.isEmpty()) {
-            problem(root, "missing key 'steps'. Add a list of steps, for example:\n"
-                    + "steps:\n  - name: enrich\n    javascript: |\n      function transform(row, ctx) { return row; }");
+            // a pipeline that only converts (CSV to TSV, a file to sink.http) needs no steps
             return List.of();
         }
         Node value = entry.get().value();
@@ -358,8 +366,8 @@ public final class PipelineLoader extends FieldReader {
                 url = null;
             }
         }
-        int batchRows = integer(m, "batchRows", 1).map(Long::intValue).orElse(500);
-        int maxInFlight = integer(m, "maxInFlight", 1).map(Long::intValue).orElse(2);
+        int batchRows = integer(m, "batchRows", 1, 100_000).map(Long::intValue).orElse(500);
+        int maxInFlight = integer(m, "maxInFlight", 1, 64).map(Long::intValue).orElse(2);
         PipelineSpec.HttpBody body = enumValue(m, "body", PipelineSpec.HttpBody.values(), PipelineSpec.HttpBody::key)
                 .orElse(PipelineSpec.HttpBody.JSON);
         java.time.Duration timeout = duration(m, "timeout").orElse(java.time.Duration.ofSeconds(30));
@@ -372,7 +380,7 @@ public final class PipelineLoader extends FieldReader {
             }
         }));
         return url == null ? null
-                : new PipelineSpec.HttpSinkSpec(url, Math.min(batchRows, 100_000), body, headers, Math.min(maxInFlight, 64), timeout);
+                : new PipelineSpec.HttpSinkSpec(url, batchRows, body, headers, maxInFlight, timeout);
     }
 
     private ErrorsSpec errors(MapNode root) {
@@ -405,12 +413,12 @@ public final class PipelineLoader extends FieldReader {
         }
         MapNode m = node.get();
         checkKeys(m, "execution.", EXECUTION_KEYS);
-        int parallelism = integer(m, "parallelism", 1).map(Long::intValue).orElse(defaults.parallelism());
+        int parallelism = integer(m, "parallelism", 1, ExecutionSpec.MAX_PARALLELISM).map(Long::intValue).orElse(defaults.parallelism());
         boolean ordered = bool(m, "ordered").orElse(true);
-        int chunkSize = integer(m, "chunkSize", 1).map(Long::intValue).orElse(defaults.chunkSize());
-        int prefetch = integer(m, "prefetch", 1).map(Long::intValue).orElse(defaults.prefetch());
+        int chunkSize = integer(m, "chunkSize", 1, ExecutionSpec.MAX_CHUNK_SIZE).map(Long::intValue).orElse(defaults.chunkSize());
+        int prefetch = integer(m, "prefetch", 1, ExecutionSpec.MAX_PREFETCH).map(Long::intValue).orElse(defaults.prefetch());
         java.time.Duration timeout = duration(m, "scriptTimeout").orElse(ExecutionSpec.DEFAULT_SCRIPT_TIMEOUT);
-        return new ExecutionSpec(Math.min(parallelism, 256), ordered, Math.min(chunkSize, 65_536), Math.min(prefetch, 1024), timeout);
+        return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, timeout);
     }
 
     private List<TestSpec> tests(MapNode root) {

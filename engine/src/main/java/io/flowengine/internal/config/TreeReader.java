@@ -58,6 +58,12 @@ final class TreeReader {
         JsonLocation at = p.currentTokenLocation();
         int line = at.getLineNr();
         int column = at.getColumnNr();
+        if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser y && y.isCurrentAlias()) {
+            // Jackson would hand the alias on as the text of its name; nothing here resolves it
+            problems.add(new Problem(file, line, column, "the YAML alias '*" + p.getText() + "' is not supported."
+                    + " Write the value out in full here (anchors, aliases and '<<' merge keys are not read)."));
+            return new Node.ScalarNode("", Node.ScalarType.NULL, line, column);
+        }
         switch (t) {
             case START_OBJECT: {
                 Map<String, Node.Entry> entries = new LinkedHashMap<>();

@@ -155,6 +155,7 @@ final class FileRunState {
             return;
         }
         drainWholeChunkFailures();
+        policy.checkNotAllFailed();
         stage.finish(csv);
         flush();
     }

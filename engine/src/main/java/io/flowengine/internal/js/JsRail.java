@@ -27,6 +27,7 @@ public final class JsRail implements AutoCloseable {
     private final Value newArray;
     private final Value zeros;
     private final Value stringify;
+    private final Value string;
     private final Watchdog.Watch watch;
     private final RowProxy.ValueText text = this::text;
     private final RowProxy.ColumnCache columnCache = new RowProxy.ColumnCache() {
@@ -85,6 +86,7 @@ public final class JsRail implements AutoCloseable {
             api.getMember("lockdown").executeVoid();
             this.run = api.getMember("run");
             this.stringify = api.getMember("stringify");
+            this.string = api.getMember("string");
             this.state = context.eval("js", "({i: 0, step: -1, res: null, status: null, resume: false, nums: null, lines: null, ctx: null,"
                     + " timed: false, nanos: null, calls: null})");
             Value vars = context.eval("js", "(function(v){ return JSON.parse(v); })").execute(scripts.varsJson());
@@ -227,6 +229,11 @@ public final class JsRail implements AutoCloseable {
                     : "the row the script returned cannot be read: " + describe(e));
             return;
         }
+        if (out.isEmpty()) {
+            // [] returned, or every row it fanned out to was dropped by a later step
+            results.filtered(i);
+            return;
+        }
         for (Row r : out) {
             results.produced(i, r);
         }
@@ -270,7 +277,8 @@ public final class JsRail implements AutoCloseable {
             Value json = stringify.execute(v);
             return json.isString() ? json.asString() : "";
         }
-        return v.toString();
+        // JavaScript's own String(v): 1e-7, -0 -> "0", 1.5e+21 (Java's formatting differs)
+        return string.execute(v).asString();
     }
 
     /** The columns for {@code keys}, reusing the last ones when they match. */

@@ -48,7 +48,7 @@ public final class ChunkProcessor {
             failures.add(new DeadLetter(r, r.rowNumber(), r.line(), step, error, ""));
         }
         failures.sort(Comparator.comparingLong(DeadLetter::rowNumber));
-        return new Outcome(chunk.seq(), new Row[0], new Row[0], 0, failures, chunk.records(), 0);
+        return new Outcome(chunk.seq(), new Row[0], new Row[0], 0, failures, chunk.records(), 0, Outcome.NONE);
     }
 
     private static final class Collector implements ScriptResults {
@@ -57,6 +57,7 @@ public final class ChunkProcessor {
         private Row[] from;
         private int size;
         private int filtered;
+        private long[] filteredRows = Outcome.NONE;
         private List<DeadLetter> failures;
         int offset;
 
@@ -79,7 +80,10 @@ public final class ChunkProcessor {
 
         @Override
         public void filtered(int index) {
-            filtered++;
+            if (filtered == filteredRows.length) {
+                filteredRows = java.util.Arrays.copyOf(filteredRows, Math.max(8, filtered * 2));
+            }
+            filteredRows[filtered++] = chunk.rows()[offset + index].rowNumber();
         }
 
         @Override
@@ -96,7 +100,7 @@ public final class ChunkProcessor {
             if (!chunk.malformed().isEmpty() && f.size() > chunk.malformed().size()) {
                 f.sort(Comparator.comparingLong(DeadLetter::rowNumber));
             }
-            return new Outcome(chunk.seq(), produced, from, size, f, chunk.records(), filtered);
+            return new Outcome(chunk.seq(), produced, from, size, f, chunk.records(), filtered, filteredRows);
         }
     }
 }

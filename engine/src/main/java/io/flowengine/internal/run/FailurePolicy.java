@@ -15,6 +15,9 @@ public final class FailurePolicy {
     private final OptionalLong maxErrors;
     private final RunCounters counters;
     private final Consumer<DeadLetter> deadLetters;
+    /** How many records failed with each (step, error); bounded, for the all-failed message. */
+    private final java.util.Map<String, long[]> reasons = new java.util.HashMap<>();
+    private static final int MAX_REASONS = 64;
 
     public FailurePolicy(ErrorPolicy policy, OptionalLong maxErrors, RunCounters counters, Consumer<DeadLetter> deadLetters) {
         this.policy = policy;
@@ -31,6 +34,13 @@ public final class FailurePolicy {
                     "Fix the data or the script, or set errors.onError: dead-letter to keep going.");
         }
         long failed = counters.addFailed(failure.step());
+        String reason = "step '" + failure.step() + "': " + Texts.cut(failure.error());
+        long[] count = reasons.get(reason);
+        if (count != null) {
+            count[0]++;
+        } else if (reasons.size() < MAX_REASONS) {
+            reasons.put(reason, new long[] {1});
+        }
         if (policy == ErrorPolicy.DEAD_LETTER) {
             deadLetters.accept(failure);
         }
@@ -39,5 +49,26 @@ public final class FailurePolicy {
                     + " record " + failure.rowNumber() + " on line " + failure.line() + ", in step '" + failure.step() + "': "
                     + Texts.cut(failure.error()) + ". Fix the input or the script, or raise errors.maxErrors");
         }
+    }
+
+    /**
+     * Fails a run in which every record failed, unless {@code errors.maxErrors} was set: a typo in
+     * {@code sink.columns} that dead-letters every row must not look like success.
+     */
+    public void checkNotAllFailed() {
+        long in = counters.in.get();
+        if (maxErrors.isPresent() || in == 0 || counters.failed.get() != in) {
+            return;
+        }
+        java.util.Map.Entry<String, long[]> top = null;
+        for (java.util.Map.Entry<String, long[]> e : reasons.entrySet()) {
+            if (top == null || e.getValue()[0] > top.getValue()[0]) {
+                top = e;
+            }
+        }
+        throw new FlowEngineException("every record failed (" + in + " of " + in + ")"
+                + (top == null ? "" : "; the most common error, in " + top.getValue()[0] + " of them: " + top.getKey())
+                + ". The output was not written" + (policy == ErrorPolicy.DEAD_LETTER ? "; the dead letters were kept" : "")
+                + ". Fix the cause, or set errors.maxErrors to accept such a run");
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
  *
  * @param records input records of the chunk
  * @param filtered records dropped on purpose
+ * @param filteredRows the row numbers of those records, ascending (the first {@code filtered} entries)
  */
 public record Outcome(long seq, Row[] produced, Row[] from, int size, List<DeadLetter> failures,
-        int records, int filtered) {
+        int records, int filtered, long[] filteredRows) {
+
+    static final long[] NONE = new long[0];
 }

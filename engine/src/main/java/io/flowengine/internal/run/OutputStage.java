@@ -51,44 +51,61 @@ public final class OutputStage {
         accept(outcome, policy, counters, rows, () -> { });
     }
 
+    /**
+     * Gives every input record of {@code outcome} exactly one outcome, in record order: written
+     * (all of its rows fit), filtered, or failed. The counts are added as the records are
+     * decided, so a run that stops at a failure has counted exactly the records up to it.
+     */
     private void accept(Outcome outcome, FailurePolicy policy, RunCounters counters,
             java.util.function.BiConsumer<Row, Row> rows, Runnable beforeFirstRow) {
         counters.addIn(outcome.records());
-        counters.addFiltered(outcome.filtered());
         List<DeadLetter> failures = outcome.failures();
+        long[] filteredRows = outcome.filteredRows();
         int nextFailure = 0;
+        int nextFiltered = 0;
         int i = 0;
         long records = 0;
         long written = 0;
-        while (i < outcome.size()) {
-            Row input = outcome.from()[i];
-            int end = i + 1;
-            while (end < outcome.size() && outcome.from()[end] == input) {
-                end++;
+        long filtered = 0;
+        try {
+            while (i < outcome.size()) {
+                Row input = outcome.from()[i];
+                int end = i + 1;
+                while (end < outcome.size() && outcome.from()[end] == input) {
+                    end++;
+                }
+                while (nextFiltered < outcome.filtered() && filteredRows[nextFiltered] < input.rowNumber()) {
+                    nextFiltered++;
+                    filtered++;
+                }
+                while (nextFailure < failures.size() && failures.get(nextFailure).rowNumber() < input.rowNumber()) {
+                    policy.accept(failures.get(nextFailure++));
+                }
+                String misfit = null;
+                for (int r = i; r < end && misfit == null && writer != null; r++) {
+                    misfit = fit(outcome.produced()[r]);
+                }
+                if (misfit != null) {
+                    policy.accept(new DeadLetter(input, input.rowNumber(), input.line(), "sink", misfit, ""));
+                } else {
+                    beforeFirstRow.run();
+                    for (int r = i; r < end; r++) {
+                        rows.accept(outcome.produced()[r], input);
+                    }
+                    records++;
+                    written += end - i;
+                }
+                i = end;
             }
-            while (nextFailure < failures.size() && failures.get(nextFailure).rowNumber() < input.rowNumber()) {
+            filtered += outcome.filtered() - nextFiltered;
+            nextFiltered = outcome.filtered();
+            while (nextFailure < failures.size()) {
                 policy.accept(failures.get(nextFailure++));
             }
-            String misfit = null;
-            for (int r = i; r < end && misfit == null && writer != null; r++) {
-                misfit = fit(outcome.produced()[r]);
-            }
-            if (misfit != null) {
-                policy.accept(new DeadLetter(input, input.rowNumber(), input.line(), "sink", misfit, ""));
-            } else {
-                beforeFirstRow.run();
-                for (int r = i; r < end; r++) {
-                    rows.accept(outcome.produced()[r], input);
-                }
-                records++;
-                written += end - i;
-            }
-            i = end;
+        } finally {
+            counters.addFiltered(filtered);
+            counters.addOut(records, written);
         }
-        while (nextFailure < failures.size()) {
-            policy.accept(failures.get(nextFailure++));
-        }
-        counters.addOut(records, written);
     }
 
     /** Writes the header if there is one to write and it has not been written (e.g. no rows at all). */

@@ -99,10 +99,12 @@ public final class RecordSource implements Closeable {
             throw new FlowEngineException(name + ":" + header.line() + ": the header is malformed CSV: " + header.error());
         }
         List<String> names = new ArrayList<>(List.of(header.fields()));
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>(names.size() * 2);
         for (int i = 0; i < names.size(); i++) {
-            if (names.indexOf(names.get(i)) != i) {
+            Integer first = seen.putIfAbsent(names.get(i), i);
+            if (first != null) {
                 throw new FlowEngineException(name + ":" + header.line() + ": the header names column '" + names.get(i)
-                        + "' twice (columns " + (names.indexOf(names.get(i)) + 1) + " and " + (i + 1)
+                        + "' twice (columns " + (first + 1) + " and " + (i + 1)
                         + "). Rename one, or set source.header: false to name columns c1, c2, ...");
             }
         }

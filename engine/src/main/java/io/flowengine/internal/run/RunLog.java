@@ -40,7 +40,7 @@ public final class RunLog {
      * its caller's to report (the CLI prints it; the server answers with it and keeps it).
      */
     public void ended(io.flowengine.RunSummary s) {
-        String counts = s.rowsIn() + " rows in, " + s.rowsOut() + " out, " + s.rowsFiltered() + " filtered, " + s.rowsFailed() + " failed";
+        String counts = s.rowsIn() + (s.rowsIn() == 1 ? " row in, " : " rows in, ") + s.rowsOut() + " out, " + s.rowsFiltered() + " filtered, " + s.rowsFailed() + " failed";
         if (s.succeeded()) {
             info("run succeeded in {} ms: {}", s.duration().toMillis(), counts);
         } else {

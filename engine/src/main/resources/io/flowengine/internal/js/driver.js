@@ -8,6 +8,8 @@
 (function () {
   'use strict';
 
+  const toText = String;
+
   function describe(v) {
     if (v === null) return 'null';
     if (Array.isArray(v)) return 'an array';
@@ -81,6 +83,10 @@
       },
       stringify(v) {
         return JSON.stringify(v);
+      },
+      // a number, boolean, bigint, symbol or function stored into a row: as String(v) prints it
+      string(v) {
+        return toText(v);
       },
       // ctx reads the current row's numbers on demand, so scripts that never look pay nothing
       context(st, vars) {
