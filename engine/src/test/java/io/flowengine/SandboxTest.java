@@ -65,13 +65,36 @@ class SandboxTest {
         "return new Proxy({}, { ownKeys() { throw new Error('trap'); } })",
         "return [row, 42]",
         "ctx.vars.secret = 'changed'; ctx.rowNumber = 99",
+        "Object.getPrototypeOf(''[Symbol.iterator]()).next = function () { return { done: true }; }",
+        "Object.getPrototypeOf([][Symbol.iterator]()).next = function () { return { done: true }; }",
+        "Object.getPrototypeOf(Int8Array).prototype.map = () => 'hacked'",
+        "Object.getPrototypeOf(function* () {}).prototype.next = () => ({ done: true })",
+        "Object.getPrototypeOf(new Map().keys()).next = () => ({ done: true })",
+        "Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}.prototype))[Symbol.asyncIterator] = null",
+        "Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())).map = 1",
+        "encodeURI = () => 'hacked'",
+        "globalThis.escape = () => 'hacked'",
+        "eval = () => 'hacked'",
+        "console.log = () => { throw new Error('hacked'); }",
+        "Object.defineProperty(globalThis, 'encodeURI', { value: () => 'hacked' })",
+        "delete globalThis.JSON",
+        "row.x = 'x'.repeat(2 ** 29)",
+        "throw 'x'.repeat(10000000)",
+        "Error.prototype.toString = () => 'hacked'",
+        "Math.max = () => 0",
+        "Promise.prototype.then = null",
     })
     void anAttackStaysInsideItsRecord(String attack) throws Exception {
         String script = "function transform(row, ctx) {\n"
                 + "  if (row.n === '2') { " + attack + "; }\n"
                 + "  row.ok = String(({}).polluted === undefined && JSON.parse('[1]').length === 1\n"
                 + "      && [1].map(x => x + 1)[0] === 2 && String(1) === '1' && 'a'.toUpperCase() === 'A'\n"
-                + "      && ctx.vars.secret === undefined);\n"
+                + "      && ctx.vars.secret === undefined && [...'abc'].length === 3 && [...[1, 2]].length === 2\n"
+                + "      && new Int8Array([1, 2]).map(x => x * 2)[1] === 4 && [...(function* () { yield 1; })()].length === 1\n"
+                + "      && [...new Map([[1, 2]]).keys()][0] === 1 && encodeURI(' ') === '%20' && escape(' ') === '%20'\n"
+                + "      && eval('1 + 1') === 2 && console.log.name === 'log' && typeof JSON === 'object'\n"
+                + "      && typeof Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}.prototype))[Symbol.asyncIterator] === 'function'\n"
+                + "      && String(new Error('e')) === 'Error: e' && Math.max(1, 2) === 2 && typeof Promise.prototype.then === 'function');\n"
                 + "  return row;\n"
                 + "}";
         Pipeline p = Pipeline.of(PipelineSpec.of("sandbox", List.of(StepSpec.javascript("attack", script)))

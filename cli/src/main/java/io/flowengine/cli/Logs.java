@@ -42,6 +42,9 @@ final class Logs {
         LogLevel level;
     }
 
+    /** Held strongly: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+    private static final Logger SCRIPT_LOGGER = Logger.getLogger("flowengine.script");
+
     private Logs() {
     }
 
@@ -82,7 +85,7 @@ final class Logs {
         root.addHandler(handler);
         root.setLevel(level);
         // what scripts print with console.log is the user's own output: shown at any level
-        Logger.getLogger("flowengine.script").setLevel(Level.INFO.intValue() < level.intValue() ? Level.INFO : level);
+        SCRIPT_LOGGER.setLevel(Level.INFO.intValue() < level.intValue() ? Level.INFO : level);
     }
 
     static String levelName(Level l) {
@@ -100,7 +103,8 @@ final class Logs {
         public String format(LogRecord r) {
             StringBuilder sb = new StringBuilder(128);
             sb.append(TIME.format(r.getInstant())).append(' ').append(levelName(r.getLevel())).append(' ')
-                    .append(r.getLoggerName()).append(' ').append(formatMessage(r));
+                    .append(r.getLoggerName()).append(' ');
+            escapeControls(sb, formatMessage(r));
             String run = MDC.get("run");
             if (run != null) {
                 sb.append(" run=").append(run);
@@ -109,6 +113,25 @@ final class Logs {
                 sb.append(System.lineSeparator()).append(stackTrace(r.getThrown()).stripTrailing());
             }
             return sb.append(System.lineSeparator()).toString();
+        }
+    }
+
+    /**
+     * Appends {@code text} with control characters shown, not obeyed: a script's console.log of
+     * a carriage return or an escape sequence cannot rewrite or recolour the terminal.
+     */
+    static void escapeControls(StringBuilder sb, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\r') {
+                sb.append("\\r");
+            } else if (c == '\n') {
+                sb.append("\\n");
+            } else if (c < 0x20 && c != '\t' || c == 0x7f || c >= 0x80 && c < 0xa0) {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
         }
     }
 

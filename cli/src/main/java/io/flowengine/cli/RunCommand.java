@@ -21,6 +21,8 @@ import picocli.CommandLine.Mixin;
 final class RunCommand implements Callable<Integer> {
 
     private final Main.Terminal terminal;
+    /** After SIGINT/SIGTERM: how long the run may take to let go of its files before the process is halted. */
+    static final long SIGNAL_GRACE_MILLIS = 10_000;
 
     @Mixin
     PipelineOptions options;
@@ -127,9 +129,22 @@ final class RunCommand implements Callable<Integer> {
             // exits with 130 or 143.
             onSignal = new Thread(() -> {
                 if (!result.isDone()) {
+                    // whatever else holds the JVM up at shutdown (a script that cannot be stopped),
+                    // the signal wins: the process ends within the grace
+                    Thread halt = new Thread(() -> {
+                        try {
+                            Thread.sleep(SIGNAL_GRACE_MILLIS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        terminal.err().println("flowengine: stopped after " + SIGNAL_GRACE_MILLIS / 1000 + " s of shutdown");
+                        Runtime.getRuntime().halt(143);
+                    }, "flowengine-halt");
+                    halt.setDaemon(true);
+                    halt.start();
                     run.dispose();
                     try {
-                        live.closed().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                        live.closed().get(SIGNAL_GRACE_MILLIS / 2, java.util.concurrent.TimeUnit.MILLISECONDS);
                     } catch (Exception e) {
                         // exiting anyway
                     }

@@ -10,8 +10,22 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class EngineSchedulers {
 
-    private static final Scheduler JS = Schedulers.newBoundedElastic(
-            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 100_000, "flowengine-js", 60, true);
+    /**
+     * Threads made as rails need them and kept for a minute when idle. Not a bounded pool: a
+     * script that cannot be stopped keeps its thread for ever, and must not take a pool's
+     * capacity from every later run with it.
+     */
+    private static final Scheduler JS = Schedulers.fromExecutorService(java.util.concurrent.Executors.newCachedThreadPool(
+            new java.util.concurrent.ThreadFactory() {
+                private final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable r) {
+                    Thread t = new Thread(r, "flowengine-js-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }
+            }), "flowengine-js");
 
     private EngineSchedulers() {
     }

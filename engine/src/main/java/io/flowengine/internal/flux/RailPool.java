@@ -33,6 +33,8 @@ final class RailPool implements AutoCloseable {
     private int created;
     private final Set<JsRail> all = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Errors when a rail had to be abandoned (a script that cannot be stopped); empty when the run ends. */
+    private final reactor.core.publisher.Sinks.Empty<Void> abandoned = reactor.core.publisher.Sinks.empty();
 
     RailPool(ScriptSet scripts, OutputStream console) {
         this.scripts = scripts;
@@ -50,7 +52,7 @@ final class RailPool implements AutoCloseable {
             ok = true;
             return o;
         } finally {
-            if (ok && !closed) {
+            if (ok && !closed && rail.reusable()) {
                 idle.offer(rail);
             } else {
                 all.remove(rail);
@@ -75,7 +77,7 @@ final class RailPool implements AutoCloseable {
                 }
             }
             if (create) {
-                rail = scripts.newRail(console);
+                rail = scripts.newRail(console, e -> abandoned.tryEmitError(e));
                 all.add(rail);
                 if (firstReady == 0) {
                     firstReady = System.nanoTime();
@@ -98,9 +100,20 @@ final class RailPool implements AutoCloseable {
         }
     }
 
+    /** Fails when a rail is abandoned; completes when {@link #ended()} is called. */
+    reactor.core.publisher.Mono<Void> abandoned() {
+        return abandoned.asMono();
+    }
+
+    /** The run's outcomes have all arrived: nothing can be abandoned any more. */
+    void ended() {
+        abandoned.tryEmitEmpty();
+    }
+
     @Override
     public void close() {
         closed = true;
+        abandoned.tryEmitEmpty();
         for (JsRail rail : all) {
             rail.close();
         }

@@ -174,15 +174,23 @@ public final class Steps {
                 merged = merged.concatMapIterable(new Reorder(window)::accept, prefetch);
             }
             Flux<Outcome> outcomes = merged.map(Processed::outcomeOrThrow);
-            if (policy == ErrorPolicy.FAIL) {
-                return outcomes;
+            if (policy != ErrorPolicy.FAIL) {
+                outcomes = outcomes.onErrorContinue(FlowEngineException.class, (error, value) -> {
+                    if (!(value instanceof Processed p)) {
+                        throw Exceptions.propagate(error);
+                    }
+                    wholeChunkFailures.accept(ChunkProcessor.failedWhole(p.chunk(), "engine", error.getMessage()));
+                });
             }
-            return outcomes.onErrorContinue(FlowEngineException.class, (error, value) -> {
-                if (!(value instanceof Processed p)) {
-                    throw Exceptions.propagate(error);
-                }
-                wholeChunkFailures.accept(ChunkProcessor.failedWhole(p.chunk(), "engine", error.getMessage()));
-            });
+            // a script that cannot be stopped holds its rail for ever: the run fails rather than waits
+            // (takeUntilOther passes demand straight through, unlike a merge with its own prefetch)
+            java.util.concurrent.atomic.AtomicReference<Throwable> abandoned = new java.util.concurrent.atomic.AtomicReference<>();
+            return outcomes.doOnComplete(pool::ended)
+                    .takeUntilOther(pool.abandoned().then(Mono.<Boolean>empty()).onErrorResume(e -> {
+                        abandoned.set(e);
+                        return Mono.just(Boolean.TRUE);
+                    }))
+                    .concatWith(Mono.defer(() -> abandoned.get() == null ? Mono.<Outcome>empty() : Mono.error(abandoned.get())));
         }, RailPool::close);
     }
 }

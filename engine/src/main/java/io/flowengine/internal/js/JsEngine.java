@@ -17,6 +17,8 @@ import org.graalvm.polyglot.io.IOAccess;
 public final class JsEngine {
 
     private static volatile Engine shared;
+    /** The longest string a script may build, in UTF-16 units (64 MiB of chars). */
+    public static final int MAX_STRING_LENGTH = 1 << 25;
 
     private JsEngine() {
     }
@@ -49,14 +51,15 @@ public final class JsEngine {
 
     /**
      * A new sandboxed context: no Java classes or host objects, no files, network, processes,
-     * threads, environment or other languages; no {@code load}, {@code print} or Java globals.
+     * threads, environment or other languages; no {@code load}, {@code print}, {@code Java},
+     * {@code Graal}, {@code Polyglot} or {@code arguments} globals: only ECMAScript's and
+     * {@code console}. Strings are limited to {@link #MAX_STRING_LENGTH}.
      * Console output goes to {@code console}.
      */
     public static Context newContext(OutputStream console) {
         return Context.newBuilder("js")
                 .engine(shared())
                 .allowHostAccess(HostAccess.NONE)
-                .allowHostClassLookup(name -> false)
                 .allowIO(IOAccess.NONE)
                 .allowCreateThread(false)
                 .allowCreateProcess(false)
@@ -68,6 +71,10 @@ public final class JsEngine {
                 .option("js.print", "false")
                 .option("js.java-package-globals", "false")
                 .option("js.polyglot-builtin", "false")
+                .option("js.graal-builtin", "false")
+                .option("js.global-arguments", "false")
+                // one row's string cannot take the JVM's heap: past this, a RangeError fails that row
+                .option("js.string-length-limit", Integer.toString(MAX_STRING_LENGTH))
                 .out(console)
                 .err(console)
                 .build();

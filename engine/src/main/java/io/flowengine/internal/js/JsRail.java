@@ -4,6 +4,7 @@ import io.flowengine.Columns;
 import io.flowengine.FlowEngineException;
 import io.flowengine.Row;
 import java.io.OutputStream;
+import java.util.List;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SourceSection;
@@ -30,6 +31,8 @@ public final class JsRail implements AutoCloseable {
     private final Value string;
     private final Watchdog.Watch watch;
     private final RowProxy.ValueText text = this::text;
+    /** How much of a thrown message a row error keeps. */
+    static final int MAX_MESSAGE = 2000;
     private final RowProxy.ColumnCache columnCache = new RowProxy.ColumnCache() {
         private Columns lastInput;
         private Columns lastExtended;
@@ -63,17 +66,37 @@ public final class JsRail implements AutoCloseable {
     };
     private Columns lastColumns;
     private int calls;
+    /** The rows of the chunk in progress, for naming the record of a stuck script. */
+    private volatile Row[] current;
+    private volatile int currentFrom;
+    private volatile boolean abandoned;
+    /** The thread running this rail's chunk now. */
+    private volatile Thread runner;
+    /** A row ran out of memory in this context: it finishes its chunk, then is closed. */
+    private boolean spent;
+    private final java.util.function.Consumer<FlowEngineException> onAbandoned;
 
     JsRail(ScriptSet scripts, OutputStream console) {
+        this(scripts, console, null);
+    }
+
+    /**
+     * A rail; {@code onAbandoned} hears when a script could not be stopped and the rail was
+     * given up (its thread may never return): the run must fail with that error.
+     */
+    JsRail(ScriptSet scripts, OutputStream console, java.util.function.Consumer<FlowEngineException> onAbandoned) {
         this.scripts = scripts;
+        this.onAbandoned = onAbandoned;
         this.context = JsEngine.newContext(console);
-        this.watch = Watchdog.watch(context, scripts.timeout());
+        this.watch = Watchdog.watch(context, scripts.timeout(), this::stuck);
         OPEN.incrementAndGet();
         try {
             context.initialize("js");
             watch.begin(-1);
             this.newArray = context.eval("js", "(function(){ return []; })");
             this.zeros = context.eval("js", "(function(n){ return new Array(n).fill(0); })");
+            // the global object's keys before any step code: what lockdown freezes
+            Value builtinKeys = context.eval("js", "Reflect.ownKeys(globalThis)");
             Value steps = newArray.execute();
             Value names = newArray.execute();
             int i = 0;
@@ -83,7 +106,7 @@ public final class JsRail implements AutoCloseable {
             }
             org.graalvm.polyglot.proxy.ProxyExecutable clock = args -> System.nanoTime();
             this.api = context.eval(scripts.driver()).execute(steps, names, clock);
-            api.getMember("lockdown").executeVoid();
+            api.getMember("lockdown").executeVoid(builtinKeys);
             this.run = api.getMember("run");
             this.stringify = api.getMember("stringify");
             this.string = api.getMember("string");
@@ -105,6 +128,12 @@ public final class JsRail implements AutoCloseable {
      * (indexes relative to {@code from}).
      */
     public void process(Row[] rows, int from, int to, ScriptResults results) {
+        if (abandoned) {
+            throw new FlowEngineException("this JavaScript context was abandoned");
+        }
+        current = rows;
+        currentFrom = from;
+        runner = Thread.currentThread();
         int count = to - from;
         RowProxy[] proxies = new RowProxy[count];
         StringBuilder numbers = new StringBuilder(count * 8);
@@ -140,9 +169,18 @@ public final class JsRail implements AutoCloseable {
                 break;
             } catch (PolyglotException e) {
                 watch.end();
-                if (!e.isGuestException() && !e.isInterrupted() || e.isCancelled() || e.isResourceExhausted()
-                        || e.isInternalError()) {
+                if (abandoned) {
+                    throw new FlowEngineException("this JavaScript context was abandoned", e);
+                }
+                boolean exhausted = e.isResourceExhausted() && !e.isCancelled() && !e.isInternalError();
+                if (!exhausted && (!e.isGuestException() && !e.isInterrupted() || e.isCancelled() || e.isResourceExhausted()
+                        || e.isInternalError())) {
                     throw new FlowEngineException("the JavaScript engine failed: " + e.getMessage(), e);
+                }
+                if (exhausted) {
+                    // one row's allocation failed: that row fails, the chunk goes on, and this
+                    // context is not reused after the chunk
+                    spent = true;
                 }
                 int index = state.getMember("i").asInt();
                 int step = Math.max(state.getMember("step").asInt(), 0);
@@ -156,6 +194,8 @@ public final class JsRail implements AutoCloseable {
                 results.failed(index, scripts.steps().get(step).name(), e.isInterrupted()
                         ? "the script ran longer than " + scripts.timeout().toMillis() + " ms on this record"
                                 + " (execution.scriptTimeout); make it faster or raise execution.scriptTimeout"
+                        : exhausted ? "the script ran out of memory on this record (" + e.getMessage() + ")."
+                                + " Build smaller values: a string may hold at most " + JsEngine.MAX_STRING_LENGTH + " characters"
                         : describe(e));
                 state.putMember("resume", true);
             }
@@ -320,7 +360,72 @@ public final class JsRail implements AutoCloseable {
             }
         }
         String message = e.getMessage() == null ? "error" : e.getMessage();
+        if (message.length() > MAX_MESSAGE) {
+            message = message.substring(0, MAX_MESSAGE) + "… (cut; the message has " + message.length() + " characters)";
+        }
         return where == null ? message : where + ": " + message;
+    }
+
+    /**
+     * Row {@code index} of the chunk in progress ran past its budget and the interrupt did not
+     * take: the script defeats it. The context is given up (its cancellation runs on a thread of
+     * its own, as it may never return) and the owner told, so that the run fails instead of
+     * waiting for ever.
+     */
+    private void stuck(int index) {
+        Row[] rows = current;
+        Row row = rows == null || index < 0 || currentFrom + index >= rows.length ? null : rows[currentFrom + index];
+        abandoned = true;
+        closeInBackground();
+        stopRunner();
+        List<String> names = scripts.stepNames();
+        FlowEngineException e = new FlowEngineException((names.size() == 1 ? "step '" + names.get(0) + "'"
+                : "one of the steps " + names.stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(", ")))
+                + " ran past execution.scriptTimeout (" + scripts.timeout().toMillis() + " ms)"
+                + (row == null ? "" : " on record " + row.rowNumber() + " (line " + row.line() + ")")
+                + " and could not be stopped: the script catches what stops it (for example a stack overflow"
+                + " it catches to recurse again). The run was stopped. Fix the script's recursion or loop");
+        if (onAbandoned != null) {
+            onAbandoned.accept(e);
+        }
+    }
+
+    /**
+     * Frees the core the stuck script holds, where the JVM still can: Thread.stop works up to
+     * JDK 19 (it throws ThreadDeath into the script, which its catch does not see). On newer JDKs
+     * it is gone and the thread stays busy until the process ends; the run fails either way.
+     */
+    private void stopRunner() {
+        Thread t = runner;
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            Thread.class.getMethod("stop").invoke(t);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // UnsupportedOperationException on JDK 20+: nothing more can be done
+        }
+    }
+
+    private void closeInBackground() {
+        if (closed.compareAndSet(false, true)) {
+            OPEN.decrementAndGet();
+            watch.close();
+            Thread t = new Thread(() -> {
+                try {
+                    context.close(true);
+                } catch (RuntimeException e) {
+                    // nothing more can be done for it
+                }
+            }, "flowengine-abandoned-context");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** False once the context should not take another chunk (a row exhausted its memory). */
+    public boolean reusable() {
+        return !spent && !abandoned;
     }
 
     /** JavaScript contexts open in this process now (every rail of every run). */
@@ -328,8 +433,13 @@ public final class JsRail implements AutoCloseable {
         return OPEN.get();
     }
 
+    /** Closes the context; one still running script code is cancelled without waiting for it. */
     @Override
     public void close() {
+        if (watch.busy() || abandoned) {
+            closeInBackground();
+            return;
+        }
         if (closed.compareAndSet(false, true)) {
             OPEN.decrementAndGet();
             watch.close();

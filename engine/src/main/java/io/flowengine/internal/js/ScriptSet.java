@@ -104,6 +104,11 @@ public final class ScriptSet {
         return new JsRail(this, console);
     }
 
+    /** A new rail that tells {@code onAbandoned} when a script on it could not be stopped. */
+    public JsRail newRail(OutputStream console, java.util.function.Consumer<io.flowengine.FlowEngineException> onAbandoned) {
+        return new JsRail(this, console, onAbandoned);
+    }
+
     List<Step> steps() {
         return steps;
     }

@@ -11,12 +11,20 @@ import org.graalvm.polyglot.PolyglotException;
  * Enforces the per-row script budget: one daemon thread looks at every running context a few
  * times a second and interrupts one whose current row has run past its budget. An interrupted
  * context stays usable, so the rail goes on with the next row.
+ *
+ * <p>A script can defeat the interrupt: one that recurses until the stack overflows and catches
+ * the overflow to recurse again always runs at the stack's limit, where the interrupt is lost
+ * (GraalJS community edition; cancelling the context hangs the same way). When an interrupt has
+ * not taken effect within {@link #INTERRUPT_WAIT}, the watch is declared stuck: its owner
+ * abandons the context and fails the run, and the watchdog stops looking at it.
  */
 final class Watchdog {
 
     private static final long TICK_MILLIS = 20;
     /** Top-level script code (index -1) runs once per context and includes parsing: it gets at least this. */
     static final Duration SETUP_BUDGET = Duration.ofSeconds(10);
+    /** How long an interrupt may take before the context counts as stuck. */
+    static final Duration INTERRUPT_WAIT = Duration.ofSeconds(3);
     private static final Set<Watch> WATCHES = ConcurrentHashMap.newKeySet();
     private static volatile Thread thread;
 
@@ -25,7 +33,12 @@ final class Watchdog {
 
     /** Watches {@code context}; rows longer than {@code budget} are interrupted. */
     static Watch watch(Context context, Duration budget) {
-        Watch w = new Watch(context, budget.toNanos());
+        return watch(context, budget, null);
+    }
+
+    /** As above; {@code onStuck} is called (on the watchdog's thread) when an interrupt does not take. */
+    static Watch watch(Context context, Duration budget, java.util.function.IntConsumer onStuck) {
+        Watch w = new Watch(context, budget.toNanos(), onStuck);
         WATCHES.add(w);
         start();
         return w;
@@ -67,8 +80,10 @@ final class Watchdog {
         private volatile long startedAt;
         private volatile int index = -2;
         private volatile int overdue = -2;
+        private final java.util.function.IntConsumer onStuck;
 
-        Watch(Context context, long budget) {
+        Watch(Context context, long budget, java.util.function.IntConsumer onStuck) {
+            this.onStuck = onStuck;
             this.context = context;
             this.budget = budget;
             this.setupBudget = Math.max(budget, SETUP_BUDGET.toNanos());
@@ -83,6 +98,11 @@ final class Watchdog {
         /** Nothing runs in the context now. */
         void end() {
             this.index = -2;
+        }
+
+        /** True while script code runs in the context. */
+        boolean busy() {
+            return index != -2;
         }
 
         /** True when the watchdog interrupted row {@code index} because it ran past the budget. */
@@ -101,11 +121,16 @@ final class Watchdog {
             }
             overdue = i;
             try {
-                context.interrupt(Duration.ofSeconds(5));
+                context.interrupt(INTERRUPT_WAIT);
                 if (index == i) {
                     index = -2;
                 }
-            } catch (TimeoutException | PolyglotException | IllegalStateException e) {
+            } catch (TimeoutException e) {
+                if (onStuck != null && index == i) {
+                    WATCHES.remove(this);
+                    onStuck.accept(i);
+                }
+            } catch (PolyglotException | IllegalStateException e) {
                 // the context is busy in host code or closed: the next tick tries again, or close() ends it
             }
         }

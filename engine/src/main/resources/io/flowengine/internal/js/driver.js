@@ -58,28 +58,70 @@
     }
 
     return {
-      // After the steps' top-level code has run, the built-in objects are frozen, so that no
-      // row can change what later rows see (Object.prototype.x = ..., JSON.parse = ...).
-      lockdown() {
-        const names = Object.getOwnPropertyNames(globalThis);
-        for (const name of names) {
-          const v = globalThis[name];
-          if (typeof v === 'function' && /^[A-Z]/.test(name)) {
-            Object.freeze(v);
-            if (v.prototype) Object.freeze(v.prototype);
+      // After the steps' top-level code has run, every built-in object is frozen, so that no row
+      // can change what later rows see (Object.prototype.x = ..., JSON.parse = ..., an iterator
+      // prototype's next). builtinKeys: the global object's own keys before any step code ran.
+      // The walk starts from those and from the intrinsics only reachable through an instance
+      // (iterator, generator and async prototypes), and follows prototypes, property values and
+      // accessors. The global object itself stays extensible (a step's top-level var is a
+      // property of it), but its built-in properties become read-only.
+      lockdown(builtinKeys) {
+        const seen = new Set();
+        const queue = [];
+        const visit = (v) => {
+          if ((typeof v === 'object' && v !== null) || typeof v === 'function') {
+            if (!seen.has(v)) {
+              seen.add(v);
+              queue.push(v);
+            }
+          }
+        };
+        const keys = [];
+        for (let i = 0; i < builtinKeys.length; i++) keys.push(builtinKeys[i]);
+        for (const key of keys) {
+          const d = Object.getOwnPropertyDescriptor(globalThis, key);
+          if (!d) continue;
+          if (d.value !== globalThis) visit(d.value);
+          visit(d.get);
+          visit(d.set);
+        }
+        function* gen() {}
+        async function* agen() {}
+        for (const v of [''[Symbol.iterator](), [][Symbol.iterator](), new Map().entries(), new Set().values(),
+          /a/g[Symbol.matchAll]('a'), gen, gen(), agen, agen(), async function () {}, function () {}]) {
+          visit(v);
+        }
+        try {
+          visit(new Intl.Segmenter().segment('a')[Symbol.iterator]());
+        } catch (e) {
+          // no Intl.Segmenter here
+        }
+        seen.add(globalThis);
+        for (let i = 0; i < queue.length; i++) {
+          const o = queue[i];
+          visit(Object.getPrototypeOf(o));
+          for (const k of Reflect.ownKeys(o)) {
+            let d;
+            try {
+              d = Object.getOwnPropertyDescriptor(o, k);
+            } catch (e) {
+              continue;
+            }
+            if (!d) continue;
+            visit(d.value);
+            visit(d.get);
+            visit(d.set);
           }
         }
-        for (const v of [JSON, Math, Reflect, Atomics, Intl, Object.getPrototypeOf(function* () {}),
-          Object.getPrototypeOf(async function () {}), Object.getPrototypeOf([][Symbol.iterator]())]) {
-          if (v) Object.freeze(v);
-        }
-        for (const name of ['JSON', 'Math', 'Reflect', 'Object', 'Array', 'String', 'Number', 'Boolean', 'Symbol',
-          'Date', 'RegExp', 'Error', 'TypeError', 'RangeError', 'Map', 'Set', 'Promise', 'Function', 'BigInt',
-          'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent', 'globalThis']) {
-          if (name in globalThis) {
-            Object.defineProperty(globalThis, name, { writable: false, configurable: false });
+        for (const o of queue) Object.freeze(o);
+        for (const key of keys) {
+          const d = Object.getOwnPropertyDescriptor(globalThis, key);
+          if (d && d.configurable) {
+            Object.defineProperty(globalThis, key, 'value' in d ? { writable: false, configurable: false }
+              : { configurable: false });
           }
         }
+        return queue.length;
       },
       stringify(v) {
         return JSON.stringify(v);
