@@ -73,6 +73,7 @@ public final class FlowServer implements AutoCloseable {
                     }
                     channel.pipeline().addAfter(reactor.netty.NettyPipeline.HttpCodec, HeaderDeadline.NAME,
                             new HeaderDeadline(config.headerTimeout(), config.idleTimeout()));
+                    channel.pipeline().addAfter(HeaderDeadline.NAME, FramingGuard.NAME, new FramingGuard());
                 })
                 .readTimeout(config.idleTimeout())
                 // Reactor Netty's server metrics, into this server's registry (never the global one)
@@ -201,32 +202,73 @@ public final class FlowServer implements AutoCloseable {
             return Problems.send(res.header("Retry-After", "1"), 503, "Busy", "All " + config.maxConcurrentRuns()
                     + " run slots are taken (--max-concurrent-runs). Retry after a second.");
         }
-        return Mono.fromCallable(() -> runs.create(name))
-                .subscribeOn(Schedulers.boundedElastic())
-                .doOnError(e -> slots.release())
-                .flatMap(id -> stream(pipeline, id, req, res));
+        // The run, once its record exists, goes on whatever becomes of this handler (a client
+        // that breaks the framing or goes away cancels it): it reads to the body's end or break,
+        // is recorded, and lets go of the slot with the response.
+        Slot slot = new Slot(slots);
+        req.withConnection(c -> c.channel().closeFuture().addListener(f -> slot.responseEnded()));
+        java.util.concurrent.atomic.AtomicBoolean[] whole = {null};
+        req.withConnection(c -> whole[0] = c.channel().attr(FramingGuard.WHOLE).get());
+        BodyInputStream in = new BodyInputStream(UploadBody.of(req.receiveContent(),
+                whole[0] != null ? whole[0] : new java.util.concurrent.atomic.AtomicBoolean(true)), config.maxBodySize(),
+                config.uploadIdleTimeout().toMillis());
+        ResponseOutputStream out = new ResponseOutputStream();
+        Mono<String> id = Mono.fromCallable(() -> runs.create(name)).subscribeOn(Schedulers.boundedElastic()).cache();
+        id.subscribe(runId -> startRun(pipeline, runId, in, out, slot), e -> {
+            in.close();
+            out.fail(e);
+            slot.runEnded();
+        });
+        return id.flatMap(runId -> respond(res.header("Flow-Run-Id", runId), out))
+                .doFinally(s -> {
+                    // nobody reads the output any more: the run's next write fails instead of waiting
+                    out.abandon();
+                    slot.responseEnded();
+                });
     }
 
-    private Mono<Void> stream(Pipeline pipeline, String id, HttpServerRequest req, HttpServerResponse res) {
-        BodyInputStream in = new BodyInputStream(req.receive(), config.maxBodySize(), config.uploadIdleTimeout().toMillis());
-        ResponseOutputStream out = new ResponseOutputStream();
+    /**
+     * A run slot, free again once both the run and its response have ended: drain() then knows
+     * that every response in flight has been sent in full.
+     */
+    private static final class Slot {
+        private final Semaphore slots;
+        private boolean run;
+        private boolean response;
+        private boolean released;
+
+        Slot(Semaphore slots) {
+            this.slots = slots;
+        }
+
+        synchronized void runEnded() {
+            run = true;
+            release();
+        }
+
+        synchronized void responseEnded() {
+            response = true;
+            release();
+        }
+
+        private void release() {
+            if (run && response && !released) {
+                released = true;
+                slots.release();
+            }
+        }
+    }
+
+    private void startRun(Pipeline pipeline, String id, BodyInputStream in, ResponseOutputStream out, Slot slot) {
         RunRequest request = RunRequest.create().runId(id).input(in, "the upload").output(out);
         if (pipeline.spec().errors().onError() == ErrorPolicy.DEAD_LETTER) {
             request = request.deadLetter(runs.deadLetters(id));
         }
-        // the slot is free once both the run and the response have ended: drain() then knows
-        // that every response in flight has been sent in full
-        java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger(2);
-        Runnable ended = () -> {
-            if (ends.decrementAndGet() == 0) {
-                slots.release();
-            }
-        };
         pipeline.run(request)
                 .publishOn(Schedulers.boundedElastic())
                 .doFinally(s -> {
                     in.close();
-                    ended.run();
+                    slot.runEnded();
                 })
                 .subscribe(summary -> {
                     runs.finish(id, summary);
@@ -240,7 +282,9 @@ public final class FlowServer implements AutoCloseable {
                         out.fail(summary.error().orElseThrow());
                     }
                 }, out::fail);
-        res.header("Flow-Run-Id", id);
+    }
+
+    private static Mono<Void> respond(HttpServerResponse res, ResponseOutputStream out) {
         return out.chunks()
                 .switchOnFirst((first, all) -> {
                     if (first.isOnError()) {
@@ -251,8 +295,7 @@ public final class FlowServer implements AutoCloseable {
                             .send(all.map(Unpooled::wrappedBuffer))
                             .then();
                 })
-                .then()
-                .doFinally(s -> ended.run());
+                .then();
     }
 
     private static Mono<Void> failure(HttpServerResponse res, Throwable error) {

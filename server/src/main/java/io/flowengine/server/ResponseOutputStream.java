@@ -74,6 +74,11 @@ final class ResponseOutputStream extends OutputStream {
         }
     }
 
+    /** The response has ended (sent, failed or cancelled): later writes fail. */
+    void abandon() {
+        cancelled = true;
+    }
+
     /** The run ended well: hand on what is left and end the body. */
     void complete() throws IOException {
         flush();
