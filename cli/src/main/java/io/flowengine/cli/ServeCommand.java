@@ -25,8 +25,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--pipelines", paramLabel = "DIR", required = true, description = "Folder of *.yaml pipelines.")
     Path pipelines;
 
-    @Option(names = "--host", paramLabel = "H", description = "Address to listen on (default 0.0.0.0).")
-    String host = "0.0.0.0";
+    @Option(names = "--host", paramLabel = "H", description = "Address to listen on (default 127.0.0.1: this machine only)."
+            + " Any other address needs --api-keys, or --no-auth.")
+    String host = "127.0.0.1";
+
+    @Option(names = "--no-auth", description = "Serve without API keys on an address other machines can reach (say so on purpose).")
+    boolean noAuth;
+
+    @Option(names = "--min-upload-rate", paramLabel = "BYTES_PER_SECOND", description = "Slowest an upload may arrive,"
+            + " measured after its first 10 s of waiting (default 1024; 0: no minimum). Frees slots held by trickling clients.")
+    long minUploadRate = ServerConfig.DEFAULT_MIN_UPLOAD_RATE;
 
     @Option(names = "--port", paramLabel = "P", description = "Port (default 8080; 0 picks a free one).")
     int port = 8080;
@@ -71,6 +79,20 @@ final class ServeCommand implements Callable<Integer> {
                     + " --idle-timeout must be positive, --shutdown-grace 0 or more, --port 0..65535");
             return Main.USAGE;
         }
+        if (minUploadRate < 0) {
+            terminal.err().println("flowengine: --min-upload-rate must be 0 or more, not " + minUploadRate);
+            return Main.USAGE;
+        }
+        if (noAuth && apiKeys != null) {
+            terminal.err().println("flowengine: --no-auth and --api-keys contradict each other; pass one of them");
+            return Main.USAGE;
+        }
+        if (apiKeys == null && !noAuth && !loopback(host)) {
+            terminal.err().println("flowengine: --host " + host + " can be reached from other machines, and without --api-keys"
+                    + " anyone who can reach it could run your pipelines. Pass --api-keys FILE (one key per line),"
+                    + " or --no-auth to serve without keys on purpose, or leave --host at 127.0.0.1");
+            return Main.USAGE;
+        }
         List<String> keys = List.of();
         if (apiKeys != null) {
             keys = Files.readAllLines(apiKeys).stream().map(String::strip).filter(k -> !k.isEmpty() && !k.startsWith("#")).toList();
@@ -83,7 +105,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.of(pipelines, data).withHost(host).withPort(port).withApiKeys(keys)
                 .withMaxBodySize(maxBodySize).withMaxConcurrentRuns(maxConcurrentRuns).withMaxConnections(maxConnections)
                 .withShutdownGrace(Duration.ofSeconds(shutdownGrace))
-                .withHeaderTimeout(Duration.ofSeconds(headerTimeout)).withIdleTimeout(Duration.ofSeconds(idleTimeout));
+                .withHeaderTimeout(Duration.ofSeconds(headerTimeout)).withIdleTimeout(Duration.ofSeconds(idleTimeout))
+                .withMinUploadRate(minUploadRate);
         FlowServer server;
         try {
             server = FlowServer.start(config, terminal.env());
@@ -115,5 +138,19 @@ final class ServeCommand implements Callable<Integer> {
         }, "flowengine-shutdown"));
         stopped.await();
         return Main.OK;
+    }
+
+    /** True when {@code host} is this machine only (127.0.0.0/8, ::1, localhost). */
+    static boolean loopback(String host) {
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 }

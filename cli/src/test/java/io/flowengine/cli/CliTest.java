@@ -335,12 +335,26 @@ class CliTest {
     }
 
     @Test
+    void serveRefusesAReachableAddressWithoutKeysUnlessToldNoAuth() throws IOException {
+        Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+        assertThat(cli("", "serve", "--pipelines", pipelines.toString(), "--host", "0.0.0.0", "--port", "0")).isEqualTo(2);
+        assertThat(stderr()).contains("--host 0.0.0.0 can be reached from other machines, and without --api-keys")
+                .contains("Pass --api-keys FILE (one key per line), or --no-auth to serve without keys on purpose");
+        Path keys = Files.writeString(dir.resolve("keys"), "k1\n");
+        assertThat(cli("", "serve", "--pipelines", pipelines.toString(), "--no-auth", "--api-keys", keys.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("--no-auth and --api-keys contradict each other");
+        assertThat(ServeCommand.loopback("localhost")).isTrue();
+        assertThat(ServeCommand.loopback("::1")).isTrue();
+        assertThat(ServeCommand.loopback("0.0.0.0")).isFalse();
+    }
+
+    @Test
     void serveAnswersOverHttpAndStopsCleanlyOnSigterm() throws Exception {
         Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
         Files.copy(pipeline, pipelines.resolve("upper.yaml"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.flowengine.cli.Main", "serve", "--pipelines", pipelines.toString(),
-                "--host", "127.0.0.1", "--port", "0", "--data-dir", dir.resolve("data").toString()));
+                "--port", "0", "--data-dir", dir.resolve("data").toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         java.io.BufferedReader log = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = log.readLine();

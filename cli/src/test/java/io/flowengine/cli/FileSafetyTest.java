@@ -132,6 +132,32 @@ class FileSafetyTest {
         }
     }
 
+    /**
+     * Character devices of the test's own (made with mknod, so a regression that replaced them
+     * would destroy only these, never /dev/null): written in place, never replaced.
+     */
+    @Test
+    void aCharacterDeviceOutputIsWrittenInPlace() throws Exception {
+        Path nul = dir.resolve("null");
+        Path full = dir.resolve("full");
+        boolean made = new ProcessBuilder("mknod", nul.toString(), "c", "1", "3").start().waitFor() == 0
+                && new ProcessBuilder("mknod", full.toString(), "c", "1", "7").start().waitFor() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(made, "mknod needs root");
+        assertThat(cli("run", pipeline.toString(), "-i", input.toString(), "-o", nul.toString(),
+                "--dead-letter", dir.resolve("dl.csv").toString(), "-q")).isZero();
+        assertThat(cli("run", pipeline.toString(), "-i", input.toString(), "-o", full.toString(),
+                "--dead-letter", dir.resolve("dl2.csv").toString())).isEqualTo(1);
+        assertThat(stderr()).contains("No space left on device").doesNotContain("internal error");
+        for (Path device : List.of(nul, full)) {
+            assertThat(Files.isRegularFile(device, LinkOption.NOFOLLOW_LINKS)).as(device + " is still a device").isFalse();
+            assertThat(Files.readAttributes(device, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .isOther()).isTrue();
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
     @Test
     void aFifoOutputNeedsAnExplicitDeadLetterFile() throws Exception {
         Path fifo = dir.resolve("pipe.csv");

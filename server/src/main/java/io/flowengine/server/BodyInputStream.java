@@ -30,6 +30,13 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
     private boolean ended;
     private volatile boolean closed;
 
+    /** Thrown when the body arrives slower than the minimum upload rate. */
+    static final class TooSlow extends IOException {
+        TooSlow(String message) {
+            super(message);
+        }
+    }
+
     /** Thrown when the body is larger than allowed. */
     static final class TooLarge extends IOException {
         TooLarge(long max) {
@@ -37,7 +44,19 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
         }
     }
 
+    /** The rate is measured only after the reader has waited this long for data in all. */
+    static final long RATE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private final long minRate;
+    /** Time spent waiting for the client (not for the pipeline): what the rate is measured over. */
+    private long waitedNanos;
+
     BodyInputStream(Flux<ByteBuf> body, long maxBytes, long idleTimeoutMillis) {
+        this(body, maxBytes, idleTimeoutMillis, 0);
+    }
+
+    /** As above; an upload arriving slower than {@code minRate} bytes per second (0: any) fails. */
+    BodyInputStream(Flux<ByteBuf> body, long maxBytes, long idleTimeoutMillis, long minRate) {
+        this.minRate = minRate;
         this.maxBytes = maxBytes;
         this.idleTimeoutMillis = idleTimeoutMillis;
         body.subscribe(this);
@@ -84,16 +103,7 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
                 return -1;
             }
             release();
-            Object next;
-            try {
-                next = queue.poll(idleTimeoutMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while reading the request body", e);
-            }
-            if (next == null) {
-                throw new IOException("the client sent nothing for " + idleTimeoutMillis + " ms; the upload was abandoned");
-            }
+            Object next = poll();
             if (next == END) {
                 ended = true;
                 return -1;
@@ -114,6 +124,40 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
         int n = Math.min(len, current.readableBytes());
         current.readBytes(b, off, n);
         return n;
+    }
+
+    /** The next buffer or signal; fails when the client is idle too long or too slow. */
+    private Object poll() throws IOException {
+        long idleSince = System.nanoTime();
+        while (true) {
+            long t0 = System.nanoTime();
+            Object next;
+            try {
+                next = queue.poll(Math.min(idleTimeoutMillis, 500), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading the request body", e);
+            }
+            long now = System.nanoTime();
+            waitedNanos += now - t0;
+            if (next != null) {
+                checkRate();
+                return next;
+            }
+            if (now - idleSince >= TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis)) {
+                throw new IOException("the client sent nothing for " + idleTimeoutMillis + " ms; the upload was abandoned");
+            }
+            checkRate();
+        }
+    }
+
+    private void checkRate() throws TooSlow {
+        if (minRate > 0 && waitedNanos > RATE_GRACE_NANOS && bytes * 1_000_000_000.0 / waitedNanos < minRate) {
+            ended = true;
+            throw new TooSlow(String.format(java.util.Locale.ROOT, "the upload arrived at %.0f bytes/s, slower than the"
+                    + " server's minimum of %d bytes/s (--min-upload-rate); the run was stopped. Send the file faster,"
+                    + " or ask for a lower --min-upload-rate", bytes * 1_000_000_000.0 / waitedNanos, minRate));
+        }
     }
 
     private void release() {

@@ -96,9 +96,7 @@ public final class FlowServer implements AutoCloseable {
                         .post("/v1/pipelines/{name}/transform", (req, res) -> guarded(req, res, () -> transform(req, res)))
                         .get("/v1/runs/{id}", (req, res) -> guarded(req, res, () -> summary(req.param("id"), res)))
                         .get("/v1/runs/{id}/dead-letters", (req, res) -> guarded(req, res, () -> deadLetters(req.param("id"), res)))
-                        .route(req -> true, (req, res) -> Problems.send(res, 404, "Not Found",
-                                "No such endpoint: " + req.method() + " " + req.path()
-                                        + ". See GET /v1/pipelines and POST /v1/pipelines/{name}/transform.")))
+                        .route(req -> true, this::other))
                 .bindNow();
     }
 
@@ -115,9 +113,15 @@ public final class FlowServer implements AutoCloseable {
         Map<String, Pipeline> out = new TreeMap<>();
         List<Problem> problems = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList()) {
+                String name = f.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+                if (out.containsKey(name)) {
+                    problems.add(new Problem(f.toString(), 0, 0, "a pipeline named '" + name + "' is already defined by "
+                            + name + ".yaml or " + name + ".yml. Keep one of the two files"));
+                    continue;
+                }
                 try {
-                    out.put(f.getFileName().toString().replaceFirst("\\.yaml$", ""), Pipeline.of(Pipeline.loadSpec(f, Map.of(), env)));
+                    out.put(name, Pipeline.of(Pipeline.loadSpec(f, Map.of(), env)));
                 } catch (PipelineValidationException e) {
                     problems.addAll(e.problems());
                 }
@@ -157,11 +161,30 @@ public final class FlowServer implements AutoCloseable {
         server.disposeNow(Duration.ofSeconds(5));
     }
 
+    /**
+     * Every request no route took: a known path with another method is 405 with {@code Allow};
+     * anything else 404. Under /v1 the key is checked first, so that a client without one
+     * learns nothing about which routes exist.
+     */
+    private Mono<Void> other(HttpServerRequest req, HttpServerResponse res) {
+        String path = req.fullPath();
+        String allow = path.matches("/v1/pipelines/[^/]+/transform") ? "POST"
+                : path.matches("/v1/pipelines|/v1/runs/[^/]+|/v1/runs/[^/]+/dead-letters|/health/live|/health/ready|/metrics") ? "GET"
+                : null;
+        java.util.function.Supplier<Mono<Void>> answer = () -> allow != null
+                ? Problems.send(res.header("Allow", allow), 405, "Method Not Allowed", req.method() + " is not allowed on " + path
+                        + "; use " + allow + ".")
+                : Problems.send(res, 404, "Not Found", "No such endpoint: " + req.method() + " " + path
+                        + ". See GET /v1/pipelines and POST /v1/pipelines/{name}/transform.");
+        return path.startsWith("/v1/") || path.equals("/v1") ? guarded(req, res, answer) : answer.get();
+    }
+
     /** Runs {@code handler} when the request carries a valid API key (or none are configured). */
     private Mono<Void> guarded(HttpServerRequest req, HttpServerResponse res, java.util.function.Supplier<Mono<Void>> handler) {
         if (!keyDigests.isEmpty()) {
             String auth = req.requestHeaders().get("Authorization");
-            byte[] given = auth != null && auth.startsWith("Bearer ") ? digest(auth.substring(7).strip()) : null;
+            // the scheme is case-insensitive (RFC 9110 §11.1)
+            byte[] given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? digest(auth.substring(7).strip()) : null;
             boolean ok = false;
             for (byte[] key : keyDigests) {
                 ok |= given != null && MessageDigest.isEqual(key, given);
@@ -184,7 +207,7 @@ public final class FlowServer implements AutoCloseable {
     }
 
     private Mono<Void> transform(HttpServerRequest req, HttpServerResponse res) {
-        String name = req.param("name");
+        String name = PathNames.decode(req.param("name"));
         Pipeline pipeline = pipelines.get(name);
         if (pipeline == null) {
             return Problems.send(res, 404, "Unknown pipeline", "There is no pipeline '" + name + "'. GET /v1/pipelines lists them;"
@@ -211,15 +234,19 @@ public final class FlowServer implements AutoCloseable {
         req.withConnection(c -> whole[0] = c.channel().attr(FramingGuard.WHOLE).get());
         BodyInputStream in = new BodyInputStream(UploadBody.of(req.receiveContent(),
                 whole[0] != null ? whole[0] : new java.util.concurrent.atomic.AtomicBoolean(true)), config.maxBodySize(),
-                config.uploadIdleTimeout().toMillis());
+                config.uploadIdleTimeout().toMillis(), config.minUploadRate());
         ResponseOutputStream out = new ResponseOutputStream();
+        // curl -F file=@orders.csv: the form's file is the CSV
+        String boundary = MultipartFile.boundary(req.requestHeaders().get("Content-Type"));
+        java.io.InputStream body = boundary == null ? in : MultipartFile.of(in, boundary);
         Mono<String> id = Mono.fromCallable(() -> runs.create(name)).subscribeOn(Schedulers.boundedElastic()).cache();
-        id.subscribe(runId -> startRun(pipeline, runId, in, out, slot), e -> {
+        id.subscribe(runId -> startRun(pipeline, runId, body, in, out, slot), e -> {
             in.close();
             out.fail(e);
             slot.runEnded();
         });
-        return id.flatMap(runId -> respond(res.header("Flow-Run-Id", runId), out))
+        boolean http10 = req.version().equals(io.netty.handler.codec.http.HttpVersion.HTTP_1_0);
+        return id.flatMap(runId -> respond(res.header("Flow-Run-Id", runId), out, http10))
                 .doFinally(s -> {
                     // nobody reads the output any more: the run's next write fails instead of waiting
                     out.abandon();
@@ -259,8 +286,9 @@ public final class FlowServer implements AutoCloseable {
         }
     }
 
-    private void startRun(Pipeline pipeline, String id, BodyInputStream in, ResponseOutputStream out, Slot slot) {
-        RunRequest request = RunRequest.create().runId(id).input(in, "the upload").output(out);
+    private void startRun(Pipeline pipeline, String id, java.io.InputStream body, BodyInputStream in, ResponseOutputStream out,
+            Slot slot) {
+        RunRequest request = RunRequest.create().runId(id).input(body, "the upload").output(out);
         if (pipeline.spec().errors().onError() == ErrorPolicy.DEAD_LETTER) {
             request = request.deadLetter(runs.deadLetters(id));
         }
@@ -284,11 +312,18 @@ public final class FlowServer implements AutoCloseable {
                 }, out::fail);
     }
 
-    private static Mono<Void> respond(HttpServerResponse res, ResponseOutputStream out) {
+    /**
+     * The run's output as the response, streamed. HTTP/1.0 has no chunked encoding: its response
+     * has no length and ends when the connection closes.
+     */
+    private static Mono<Void> respond(HttpServerResponse res, ResponseOutputStream out, boolean http10) {
         return out.chunks()
                 .switchOnFirst((first, all) -> {
                     if (first.isOnError()) {
                         return failure(res, first.getThrowable());
+                    }
+                    if (http10) {
+                        res.chunkedTransfer(false).keepAlive(false);
                     }
                     return res.status(200)
                             .header("Content-Type", "text/csv; charset=utf-8")
@@ -302,6 +337,12 @@ public final class FlowServer implements AutoCloseable {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof BodyInputStream.TooLarge) {
                 return Problems.send(res.header("Connection", "close"), 413, "Upload too large", t.getMessage() + ". Split the file.");
+            }
+            if (t instanceof BodyInputStream.TooSlow) {
+                return Problems.send(res.header("Connection", "close"), 408, "Upload too slow", t.getMessage() + ".");
+            }
+            if (t instanceof UploadBody.Broken) {
+                return Problems.send(res.header("Connection", "close"), 400, "Broken upload", t.getMessage() + ".");
             }
         }
         if (error instanceof RowException || error instanceof FlowEngineException) {
@@ -329,7 +370,9 @@ public final class FlowServer implements AutoCloseable {
                     if (!Files.exists(f.get())) {
                         return res.header("Content-Type", "text/csv; charset=utf-8").send().then();
                     }
-                    return res.header("Content-Type", "text/csv; charset=utf-8").sendFile(f.get()).then();
+                    // sent as buffers, not a file region, so the access log counts its bytes
+                    return res.header("Content-Type", "text/csv; charset=utf-8")
+                            .send(reactor.netty.ByteBufFlux.fromPath(f.get())).then();
                 });
     }
 

@@ -58,7 +58,7 @@ final class FramingGuard extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
-            refuse(ctx, http.decoderResult(), msg instanceof HttpContent);
+            refuse(ctx, http.decoderResult(), msg instanceof HttpContent && !(msg instanceof HttpRequest));
             return;
         }
         if (msg instanceof HttpRequest) {

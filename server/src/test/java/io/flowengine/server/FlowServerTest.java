@@ -181,6 +181,27 @@ class FlowServerTest {
     }
 
     @Test
+    void everyMeterMetricsMdNamesIsShownWithItsHelp() throws Exception {
+        post("/v1/pipelines/enrich/transform", csv(300));
+        String metrics = get("/metrics").body();
+        String doc = Files.readString(Path.of("..", "docs", "metrics.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`((?:flowengine|reactor_netty_http_server|\\.\\.\\.)_[a-z_]+)").matcher(doc);
+        List<String> names = new java.util.ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1).replace("...", "reactor_netty_http_server"));
+        }
+        assertThat(names).contains("flowengine_rows_in_total", "reactor_netty_http_server_connections");
+        for (String name : names) {
+            if (name.equals("reactor_netty_http_server_errors_total")) {
+                continue; // shown once a connection has failed
+            }
+            assertThat(metrics).as("/metrics shows " + name).containsPattern("(?m)^" + name + "(_count|_sum)?[{ ]");
+        }
+        assertThat(metrics.lines().filter(l -> l.startsWith("# HELP flowengine_")))
+                .isNotEmpty().allSatisfy(l -> assertThat(l).as("HELP text").matches("# HELP \\S+ \\S.*"));
+    }
+
+    @Test
     void serverMetricsNeverTagRawPathsOrMadeUpMethods() {
         get("/v1/runs/0123456789abcdef0123456789abcdef");
         get("/made/up/" + "x".repeat(40));

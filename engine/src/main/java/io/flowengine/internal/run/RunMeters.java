@@ -31,7 +31,8 @@ public final class RunMeters {
         this.retries = counter(FlowMeters.RETRIES);
         this.active = ACTIVE.computeIfAbsent(registry, r -> new ConcurrentHashMap<>()).computeIfAbsent(pipeline, p -> {
             AtomicInteger n = new AtomicInteger();
-            registry.gauge(FlowMeters.RUNS_ACTIVE.meterName(), io.micrometer.core.instrument.Tags.of("pipeline", p), n);
+            io.micrometer.core.instrument.Gauge.builder(FlowMeters.RUNS_ACTIVE.meterName(), n, AtomicInteger::get)
+                    .tag("pipeline", p).description(FlowMeters.RUNS_ACTIVE.description()).register(registry);
             return n;
         });
         this.stepTimings = new io.flowengine.internal.js.StepTimings(steps);
@@ -40,7 +41,7 @@ public final class RunMeters {
             io.micrometer.core.instrument.FunctionTimer.builder(FlowMeters.STEP_DURATION.meterName(), stepTimings,
                             t -> t.calls(step), t -> t.nanos(step), java.util.concurrent.TimeUnit.NANOSECONDS)
                     .tags("pipeline", pipeline, "step", steps.get(i))
-                    .description("Time per row in the step, sampled on one chunk in " + io.flowengine.internal.js.StepTimings.SAMPLE_EVERY)
+                    .description(FlowMeters.STEP_DURATION.description())
                     .register(registry);
         }
     }
@@ -51,7 +52,7 @@ public final class RunMeters {
     }
 
     private Counter counter(FlowMeters meter) {
-        return Counter.builder(meter.meterName()).tag("pipeline", pipeline).register(registry);
+        return Counter.builder(meter.meterName()).description(meter.description()).tag("pipeline", pipeline).register(registry);
     }
 
     void in(long n) {
@@ -67,7 +68,8 @@ public final class RunMeters {
     }
 
     void failed(String step) {
-        Counter.builder(FlowMeters.ROWS_FAILED.meterName()).tag("pipeline", pipeline).tag("step", step).register(registry).increment();
+        Counter.builder(FlowMeters.ROWS_FAILED.meterName()).description(FlowMeters.ROWS_FAILED.description())
+                .tag("pipeline", pipeline).tag("step", step).register(registry).increment();
     }
 
     void retried() {
@@ -80,7 +82,7 @@ public final class RunMeters {
 
     public void ended(boolean succeeded) {
         active.decrementAndGet();
-        Counter.builder(FlowMeters.RUNS.meterName()).tag("pipeline", pipeline).tag("status", succeeded ? "succeeded" : "failed")
+        Counter.builder(FlowMeters.RUNS.meterName()).description(FlowMeters.RUNS.description()).tag("pipeline", pipeline).tag("status", succeeded ? "succeeded" : "failed")
                 .register(registry).increment();
     }
 }
