@@ -62,6 +62,29 @@ class SandboxCliTest {
     }
 
     @Test
+    void previewAndTestEndOnAScriptThatCannotBeStopped() throws Exception {
+        Path p = Files.writeString(dir.resolve("p.yaml"), RECURSION.formatted("200ms")
+                + "tests:\n  - name: t\n    input: |\n      id\n      2\n    expect: |\n      id\n");
+        Path in = Files.writeString(dir.resolve("in.csv"), "id\n1\n2\n3\n");
+        for (List<String> args : List.of(List.of("preview", p.toString(), "-i", in.toString()), List.of("test", p.toString()))) {
+            List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "io.flowengine.cli.Main"));
+            cmd.addAll(args);
+            Path log = dir.resolve(args.get(0) + ".log");
+            Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean ended = proc.waitFor(60, TimeUnit.SECONDS);
+            if (!ended) {
+                proc.destroyForcibly().waitFor();
+            }
+            String printed = Files.readString(log);
+            assertThat(ended).as(args.get(0) + " ended").isTrue();
+            assertThat(proc.exitValue()).isEqualTo(1);
+            assertThat(printed).as(args.get(0)).contains("ran past execution.scriptTimeout (200 ms) on record")
+                    .contains("and could not be stopped");
+        }
+    }
+
+    @Test
     void consoleLogCannotDriveTheTerminal() throws IOException {
         Path p = Files.writeString(dir.resolve("p.yaml"), "steps:\n  - name: log\n    javascript: |\n"
                 + "      function transform(row) { console.log('a\\rb\\u001b[2Jc\\u0007'); return row; }\n");

@@ -70,8 +70,12 @@ public final class JsRail implements AutoCloseable {
     private volatile Row[] current;
     private volatile int currentFrom;
     private volatile boolean abandoned;
+    /** Why the context was abandoned (set before {@code abandoned}). */
+    private volatile FlowEngineException abandonedBecause;
     /** The thread running this rail's chunk now. */
     private volatile Thread runner;
+    /** True while the runner is inside the guest call of a chunk. */
+    private volatile boolean inGuest;
     /** A row ran out of memory in this context: it finishes its chunk, then is closed. */
     private boolean spent;
     private final java.util.function.Consumer<FlowEngineException> onAbandoned;
@@ -129,7 +133,7 @@ public final class JsRail implements AutoCloseable {
      */
     public void process(Row[] rows, int from, int to, ScriptResults results) {
         if (abandoned) {
-            throw new FlowEngineException("this JavaScript context was abandoned");
+            throw abandonedBecause;
         }
         current = rows;
         currentFrom = from;
@@ -164,13 +168,16 @@ public final class JsRail implements AutoCloseable {
         String status;
         while (true) {
             try {
+                inGuest = true;
                 status = run.execute(state, input, numbers.toString(), lines.toString(), count).asString();
+                inGuest = false;
                 watch.end();
                 break;
             } catch (PolyglotException e) {
+                inGuest = false;
                 watch.end();
                 if (abandoned) {
-                    throw new FlowEngineException("this JavaScript context was abandoned", e);
+                    throw abandonedBecause;
                 }
                 boolean exhausted = e.isResourceExhausted() && !e.isCancelled() && !e.isInternalError();
                 if (!exhausted && (!e.isGuestException() && !e.isInterrupted() || e.isCancelled() || e.isResourceExhausted()
@@ -375,9 +382,6 @@ public final class JsRail implements AutoCloseable {
     private void stuck(int index) {
         Row[] rows = current;
         Row row = rows == null || index < 0 || currentFrom + index >= rows.length ? null : rows[currentFrom + index];
-        abandoned = true;
-        closeInBackground();
-        stopRunner();
         List<String> names = scripts.stepNames();
         FlowEngineException e = new FlowEngineException((names.size() == 1 ? "step '" + names.get(0) + "'"
                 : "one of the steps " + names.stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(", ")))
@@ -385,6 +389,10 @@ public final class JsRail implements AutoCloseable {
                 + (row == null ? "" : " on record " + row.rowNumber() + " (line " + row.line() + ")")
                 + " and could not be stopped: the script catches what stops it (for example a stack overflow"
                 + " it catches to recurse again). The run was stopped. Fix the script's recursion or loop");
+        abandonedBecause = e;
+        abandoned = true;
+        closeInBackground();
+        stopRunner();
         if (onAbandoned != null) {
             onAbandoned.accept(e);
         }
@@ -400,11 +408,27 @@ public final class JsRail implements AutoCloseable {
         if (t == null || t == Thread.currentThread()) {
             return;
         }
+        java.lang.reflect.Method stop;
         try {
-            Thread.class.getMethod("stop").invoke(t);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // UnsupportedOperationException on JDK 20+: nothing more can be done
+            stop = Thread.class.getMethod("stop");
+        } catch (NoSuchMethodException e) {
+            return;
         }
+        // the script may catch a ThreadDeath that lands inside its own catch: try until one is not
+        Thread stopper = new Thread(() -> {
+            for (int attempt = 0; attempt < 200 && inGuest && runner == t; attempt++) {
+                try {
+                    stop.invoke(t);
+                    Thread.sleep(50);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return; // UnsupportedOperationException on JDK 20+: nothing more can be done
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "flowengine-stop-script");
+        stopper.setDaemon(true);
+        stopper.start();
     }
 
     private void closeInBackground() {
