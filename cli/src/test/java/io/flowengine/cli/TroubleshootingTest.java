@@ -47,6 +47,13 @@ class TroubleshootingTest {
                     + "errors:\n  onError: skip\n  maxErrors: 1\nexecution:\n  scriptTimeout: 100ms\n"),
             Map.entry("loopdead", "steps:\n  - name: t\n    javascript: 'function transform(r) { while (true) {} }'\n"
                     + "errors:\n  onError: dead-letter\nexecution:\n  scriptTimeout: 100ms\n"),
+            Map.entry("alias", "vars:\n  a: &anchor x\n  b: *anchor\n"),
+            Map.entry("range", "execution:\n  parallelism: 100000\n"),
+            Map.entry("vars", "vars:\n  minAmount: '1'\n"),
+            Map.entry("allfail", "sink:\n  columns: [id, nmae]\nerrors:\n  onError: dead-letter\n"),
+            Map.entry("stuck", "steps:\n  - name: t\n    javascript: |\n"
+                    + "      function f(n) { try { return f(n + 1) + 1; } catch (e) { return f(n + 1); } }\n"
+                    + "      function transform(r) { return f(0); }\nexecution:\n  scriptTimeout: 100ms\n"),
             Map.entry("shapes", "steps:\n  - name: t\n    javascript: 'function transform(r) { return r.id === \"1\" ? {id: r.id} : r; }'\n"));
 
     private static final Map<String, String> INPUTS = Map.of(
@@ -81,6 +88,12 @@ class TroubleshootingTest {
             records failed (errors.maxErrors)                                                | run loop -i ok.csv -o out.csv
             the output header [id] (the columns of the first output row) lacks               | run shapes -i ok.csv -o out.csv
             --parallelism must be at least 1                                                 | run plain -i ok.csv --parallelism 0
+            is not supported. Write the value out in full here                               | validate alias
+            must be a whole number from 1 to 256                                             | validate range
+            the pipeline has no var                                                          | run vars -i ok.csv -o out.csv --set minAmont=2
+            is a folder. Name a file inside it                                               | run plain -i ok.csv -o .
+            every record failed                                                              | run allfail -i ok.csv -o out.csv
+            and could not be stopped                                                         | run stuck -i ok.csv -o out.csv
             """)
     void theGuideQuotesWhatFlowEnginePrints(String message, String command) throws IOException {
         for (Map.Entry<String, String> p : PIPELINES.entrySet()) {
