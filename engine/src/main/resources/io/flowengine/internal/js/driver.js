@@ -97,17 +97,14 @@
           // no Intl.Segmenter here
         }
         seen.add(globalThis);
+        const descriptorsOf = Object.getOwnPropertyDescriptors;
         for (let i = 0; i < queue.length; i++) {
           const o = queue[i];
           visit(Object.getPrototypeOf(o));
-          for (const k of Reflect.ownKeys(o)) {
-            let d;
-            try {
-              d = Object.getOwnPropertyDescriptor(o, k);
-            } catch (e) {
-              continue;
-            }
-            if (!d) continue;
+          // one call for all of an object's descriptors (symbol-keyed ones too) is cheaper than one per key
+          const ds = descriptorsOf(o);
+          for (const k of Reflect.ownKeys(ds)) {
+            const d = ds[k];
             visit(d.value);
             visit(d.get);
             visit(d.set);
