@@ -78,6 +78,11 @@ public final class Pipeline {
         }
     }
 
+    /** How each step runs: compiled or on GraalJS (with the reason), in step order. */
+    public List<StepRuntime> stepRuntimes() {
+        return scripts.stepRuntimes();
+    }
+
     /**
      * This pipeline with script console output ({@code console.log}) sent to {@code console}.
      * By default it is logged, a line at a time, at INFO on the SLF4J logger

@@ -56,7 +56,7 @@ public final class PipelineRun {
             if (!used.compareAndSet(false, true)) {
                 return Flux.error(new IllegalStateException("this PipelineRun has already run; call Pipeline.newRun() for another"));
             }
-            RunCounters counters = new RunCounters(meters);
+            RunCounters counters = new RunCounters(meters, scripts.stepRuntimes());
             io.flowengine.internal.run.RunLog log = new io.flowengine.internal.run.RunLog(
                     io.flowengine.internal.run.RunLog.newId(), spec.name());
             OutputStream scriptConsole = console != null ? console : log.console();

@@ -190,6 +190,11 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
         public ErrorsSpec withRetry(RetrySpec retry) {
             return new ErrorsSpec(onError, deadLetter, maxErrors, retry);
         }
+
+        /** More failed records than {@code maxErrors} fail the run; setting it also accepts a run whose every record failed. */
+        public ErrorsSpec withMaxErrors(long maxErrors) {
+            return new ErrorsSpec(onError, deadLetter, OptionalLong.of(maxErrors), retry);
+        }
     }
 
     /**
@@ -198,8 +203,10 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
      * @param chunkSize records handed to a rail at a time
      * @param prefetch chunks buffered between stages (bounds memory together with chunkSize)
      * @param scriptTimeout how long the steps may run on one row before it fails
+     * @param javascript whether steps inside the compiled subset run as compiled Java
      */
-    public record ExecutionSpec(int parallelism, boolean ordered, int chunkSize, int prefetch, Duration scriptTimeout) {
+    public record ExecutionSpec(int parallelism, boolean ordered, int chunkSize, int prefetch, Duration scriptTimeout,
+            JavaScriptMode javascript) {
         /** The default per-row script budget. */
         public static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofSeconds(1);
         /** The most JavaScript rails a run may have. */
@@ -222,6 +229,15 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
             }
         }
 
+        /** Steps compiled where they can be ({@link JavaScriptMode#AUTO}). */
+        public ExecutionSpec(int parallelism, boolean ordered, int chunkSize, int prefetch, Duration scriptTimeout) {
+            this(parallelism, ordered, chunkSize, prefetch, scriptTimeout, JavaScriptMode.AUTO);
+        }
+
+        public ExecutionSpec withJavaScript(JavaScriptMode javascript) {
+            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, scriptTimeout, javascript);
+        }
+
         /** With the default script timeout. */
         public ExecutionSpec(int parallelism, boolean ordered, int chunkSize, int prefetch) {
             this(parallelism, ordered, chunkSize, prefetch, DEFAULT_SCRIPT_TIMEOUT);
@@ -232,15 +248,15 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
         }
 
         public ExecutionSpec withParallelism(int parallelism) {
-            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, scriptTimeout);
+            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, scriptTimeout, javascript);
         }
 
         public ExecutionSpec withChunkSize(int chunkSize) {
-            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, scriptTimeout);
+            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, scriptTimeout, javascript);
         }
 
         public ExecutionSpec withScriptTimeout(Duration scriptTimeout) {
-            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, scriptTimeout);
+            return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, scriptTimeout, javascript);
         }
     }
 
@@ -274,6 +290,24 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
 
         public static StepSpec filter(String name, String expression) {
             return new StepSpec(name, "filter", expression, CodeOrigin.of(name));
+        }
+    }
+
+    /** How JavaScript steps run ({@code execution.javascript}). */
+    public enum JavaScriptMode {
+        /** Steps inside the compiled subset run as compiled Java, with GraalJS's results; the rest on GraalJS. */
+        AUTO("auto"),
+        /** Every step on GraalJS. */
+        GRAALJS("graaljs");
+
+        private final String key;
+
+        JavaScriptMode(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
         }
     }
 

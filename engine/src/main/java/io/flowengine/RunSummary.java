@@ -1,6 +1,7 @@
 package io.flowengine;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,9 +19,20 @@ import java.util.Optional;
  * @param rowsWritten rows written to the sink
  * @param duration wall time of the run
  * @param error why the run failed, when it did
+ * @param steps how each step ran (compiled or on GraalJS)
  */
 public record RunSummary(RunStatus status, long rowsIn, long rowsOut, long rowsFiltered,
-        long rowsFailed, long rowsWritten, Duration duration, Optional<FlowEngineException> error) {
+        long rowsFailed, long rowsWritten, Duration duration, Optional<FlowEngineException> error, List<StepRuntime> steps) {
+
+    public RunSummary {
+        steps = List.copyOf(steps);
+    }
+
+    /** A summary that does not say how the steps ran. */
+    public RunSummary(RunStatus status, long rowsIn, long rowsOut, long rowsFiltered, long rowsFailed, long rowsWritten,
+            Duration duration, Optional<FlowEngineException> error) {
+        this(status, rowsIn, rowsOut, rowsFiltered, rowsFailed, rowsWritten, duration, error, List.of());
+    }
 
     public boolean succeeded() {
         return status == RunStatus.SUCCEEDED;
@@ -36,6 +48,12 @@ public record RunSummary(RunStatus status, long rowsIn, long rowsOut, long rowsF
                 .append(",\"rowsFailed\":").append(rowsFailed)
                 .append(",\"rowsWritten\":").append(rowsWritten)
                 .append(",\"durationMs\":").append(duration.toMillis());
+        sb.append(",\"steps\":[");
+        for (int i = 0; i < steps.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"name\":\"").append(io.flowengine.internal.config.Texts.jsonEscape(steps.get(i).step()))
+                    .append("\",\"runtime\":\"").append(steps.get(i).runtime()).append("\"}");
+        }
+        sb.append(']');
         error.ifPresent(e -> sb.append(",\"error\":\"").append(io.flowengine.internal.config.Texts.jsonEscape(e.getMessage())).append('"'));
         return sb.append('}').toString();
     }

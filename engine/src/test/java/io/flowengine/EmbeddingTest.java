@@ -133,7 +133,8 @@ class EmbeddingTest {
 
     @Test
     void cancellationClosesTheJavaScriptContexts() {
-        Pipeline p = pipeline(ErrorPolicy.FAIL, 2, 2, StepSpec.javascript("id", "function transform(row) { return row; }"));
+        // an array return keeps the step on GraalJS
+        Pipeline p = pipeline(ErrorPolicy.FAIL, 2, 2, StepSpec.javascript("id", "function transform(row) { return [row]; }"));
         int before = JsRail.openContexts();
         StepVerifier.create(p.newRun().transform(rows(50).concatWith(Flux.never())), 0)
                 .thenRequest(3)
@@ -145,6 +146,16 @@ class EmbeddingTest {
         while (JsRail.openContexts() > before && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
+        assertThat(JsRail.openContexts()).isEqualTo(before);
+    }
+
+    @Test
+    void aPipelineWhoseStepsAllCompileOpensNoJavaScriptContext() {
+        Pipeline p = pipeline(ErrorPolicy.FAIL, 2, 2, StepSpec.javascript("up", "function transform(row) { row.m = row.n + '!'; return row; }"));
+        assertThat(p.stepRuntimes()).extracting(StepRuntime::runtime).containsExactly("compiled");
+        int before = JsRail.openContexts();
+        List<Row> out = p.newRun().transform(rows(500)).collectList().block(Duration.ofSeconds(30));
+        assertThat(out).hasSize(500).last().satisfies(r -> assertThat(r.get("m")).isEqualTo("500!"));
         assertThat(JsRail.openContexts()).isEqualTo(before);
     }
 

@@ -30,9 +30,13 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());
-            Pipeline.of(spec);
+            Pipeline pipeline = Pipeline.of(spec);
             terminal.err().println(options.pipeline + ": valid (" + spec.steps().size() + " step"
                     + (spec.steps().size() == 1 ? "" : "s") + ")");
+            // how each step will run: compiled, or on GraalJS and why
+            for (io.flowengine.StepRuntime r : pipeline.stepRuntimes()) {
+                terminal.err().println("  step '" + r.step() + "': " + (r.compiled() ? "compiled" : "GraalJS (" + r.reason() + ")"));
+            }
             return Main.OK;
         } catch (PipelineValidationException e) {
             for (Problem p : e.problems()) {

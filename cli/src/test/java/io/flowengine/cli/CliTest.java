@@ -86,7 +86,8 @@ class CliTest {
         assertThat(Files.readString(dir.resolve("out.dead-letters.csv")))
                 .isEqualTo("name,status,_row,_line,_step,_error,_raw\nboom,paid,2,3,upper,p.yaml:5:40: Error: boom,\n");
         assertThat(Files.readString(summary)).matches("\\{\"status\":\"succeeded\",\"rowsIn\":2,\"rowsOut\":1,\"rowsFiltered\":0,"
-                + "\"rowsFailed\":1,\"rowsWritten\":1,\"durationMs\":\\d+}\n");
+                + "\"rowsFailed\":1,\"rowsWritten\":1,\"durationMs\":\\d+,"
+                + "\"steps\":\\[\\{\"name\":\"upper\",\"runtime\":\"compiled\"},\\{\"name\":\"keep\",\"runtime\":\"compiled\"}]}\n");
     }
 
     @Test
@@ -138,9 +139,18 @@ class CliTest {
     }
 
     @Test
-    void validateAcceptsAGoodPipeline() {
+    void validateAcceptsAGoodPipeline() throws IOException {
         assertThat(cli("", "validate", pipeline.toString())).isZero();
-        assertThat(stderr()).isEqualTo(pipeline + ": valid (2 steps)\n");
+        assertThat(stderr()).isEqualTo(pipeline + ": valid (2 steps)\n"
+                + "  step 'upper': compiled\n"
+                + "  step 'keep': compiled\n");
+        err.reset();
+        Path regex = Files.writeString(dir.resolve("regex.yaml"), "steps:\n  - name: digits\n    filter: \"/^[0-9]+$/.test(row.id)\"\n"
+                + "  - name: upper\n    javascript: 'function transform(row) { row.id = row.id.trim(); return row; }'\n");
+        assertThat(cli("", "validate", regex.toString())).isZero();
+        assertThat(stderr()).isEqualTo(regex + ": valid (2 steps)\n"
+                + "  step 'digits': GraalJS (regex.yaml:3:14: a regular expression is not compiled)\n"
+                + "  step 'upper': GraalJS (another step of the pipeline is not compiled)\n");
     }
 
     @Test

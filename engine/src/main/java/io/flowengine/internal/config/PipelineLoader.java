@@ -45,7 +45,8 @@ public final class PipelineLoader extends FieldReader {
     private static final List<String> SINK_KEYS =
             List.of("path", "format", "columns", "mode", "encoding", "delimiter", "quote", "http");
     private static final List<String> ERRORS_KEYS = List.of("onError", "deadLetter", "maxErrors", "retry");
-    private static final List<String> EXECUTION_KEYS = List.of("parallelism", "ordered", "chunkSize", "prefetch", "scriptTimeout");
+    private static final List<String> EXECUTION_KEYS = List.of("parallelism", "ordered", "chunkSize", "prefetch", "scriptTimeout",
+            "javascript");
     private static final List<String> TEST_KEYS = List.of("name", "input", "expect");
     private static final List<String> RETRY_KEYS = List.of("maxAttempts", "backoff", "maxBackoff");
 
@@ -418,7 +419,9 @@ public final class PipelineLoader extends FieldReader {
         int chunkSize = integer(m, "chunkSize", 1, ExecutionSpec.MAX_CHUNK_SIZE).map(Long::intValue).orElse(defaults.chunkSize());
         int prefetch = integer(m, "prefetch", 1, ExecutionSpec.MAX_PREFETCH).map(Long::intValue).orElse(defaults.prefetch());
         java.time.Duration timeout = duration(m, "scriptTimeout").orElse(ExecutionSpec.DEFAULT_SCRIPT_TIMEOUT);
-        return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, timeout);
+        PipelineSpec.JavaScriptMode javascript = enumValue(m, "javascript", PipelineSpec.JavaScriptMode.values(),
+                PipelineSpec.JavaScriptMode::key).orElse(PipelineSpec.JavaScriptMode.AUTO);
+        return new ExecutionSpec(parallelism, ordered, chunkSize, prefetch, timeout, javascript);
     }
 
     private List<TestSpec> tests(MapNode root) {

@@ -27,7 +27,7 @@ public final class FileRun {
             io.flowengine.internal.run.RunLog log = new io.flowengine.internal.run.RunLog(
                     request.runId().orElseGet(io.flowengine.internal.run.RunLog::newId), spec.name());
             OutputStream scriptConsole = console != null ? console : log.console();
-            RunCounters counters = new RunCounters(meters);
+            RunCounters counters = new RunCounters(meters, scripts.stepRuntimes());
             Endpoints io;
             try {
                 io = endpoints(spec, request);

@@ -1,6 +1,6 @@
 package io.flowengine.internal.flux;
 
-import io.flowengine.internal.js.JsRail;
+import io.flowengine.internal.js.Rail;
 import io.flowengine.internal.js.ScriptSet;
 import io.flowengine.internal.run.Chunk;
 import io.flowengine.internal.run.ChunkProcessor;
@@ -27,11 +27,11 @@ final class RailPool implements AutoCloseable {
     static final long GROW_AFTER = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
             Long.getLong("flowengine.rails.growAfterMillis", 1500));
 
-    private final java.util.concurrent.LinkedBlockingQueue<JsRail> idle = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.LinkedBlockingQueue<Rail> idle = new java.util.concurrent.LinkedBlockingQueue<>();
     /** When the first context was ready (its start-up does not count towards growing); 0 before. */
     private volatile long firstReady;
     private int created;
-    private final Set<JsRail> all = ConcurrentHashMap.newKeySet();
+    private final Set<Rail> all = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     /** Errors when a rail had to be abandoned (a script that cannot be stopped); empty when the run ends. */
     private final reactor.core.publisher.Sinks.Empty<Void> abandoned = reactor.core.publisher.Sinks.empty();
@@ -45,7 +45,7 @@ final class RailPool implements AutoCloseable {
         if (scripts.isEmpty()) {
             return ChunkProcessor.process(chunk, null);
         }
-        JsRail rail = acquire();
+        Rail rail = acquire();
         boolean ok = false;
         try {
             Outcome o = ChunkProcessor.process(chunk, rail);
@@ -62,10 +62,17 @@ final class RailPool implements AutoCloseable {
     }
 
     /** An idle context; else a new one if the run may grow; else waits for one to come back. */
-    private JsRail acquire() {
+    private Rail acquire() {
         while (true) {
-            JsRail rail = idle.poll();
+            Rail rail = idle.poll();
             if (rail != null) {
+                return rail;
+            }
+            if (scripts.compiled().isPresent()) {
+                // compiled rails cost nothing to start: one for each rail that asks
+                rail = new io.flowengine.internal.compiled.CompiledRail(scripts.compiled().get(), scripts, console,
+                        e -> abandoned.tryEmitError(e));
+                all.add(rail);
                 return rail;
             }
             boolean create;
@@ -114,7 +121,7 @@ final class RailPool implements AutoCloseable {
     public void close() {
         closed = true;
         abandoned.tryEmitEmpty();
-        for (JsRail rail : all) {
+        for (Rail rail : all) {
             rail.close();
         }
         all.clear();

@@ -15,7 +15,7 @@ import org.graalvm.polyglot.proxy.ProxyArray;
  * One rail's JavaScript: a sandboxed context with every step loaded, reused for every chunk the
  * rail processes. Single-threaded, like the context it owns: one chunk at a time.
  */
-public final class JsRail implements AutoCloseable {
+public final class JsRail implements Rail {
 
     private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -131,6 +131,7 @@ public final class JsRail implements AutoCloseable {
      * Runs {@code rows[from..to)} through every step, telling {@code results} what became of each
      * (indexes relative to {@code from}).
      */
+    @Override
     public void process(Row[] rows, int from, int to, ScriptResults results) {
         if (abandoned) {
             throw abandonedBecause;
@@ -448,6 +449,7 @@ public final class JsRail implements AutoCloseable {
     }
 
     /** False once the context should not take another chunk (a row exhausted its memory). */
+    @Override
     public boolean reusable() {
         return !spent && !abandoned;
     }

@@ -34,12 +34,16 @@ public final class ScriptSet {
     private final String varsJson;
     private final java.time.Duration timeout;
     private final StepTimings timings;
+    /** How each step runs, and the compiled steps when every one compiles; null: all on GraalJS. */
+    private final io.flowengine.internal.compiled.CompiledSteps.Compilation compilation;
 
     /** One compiled step and how to map positions in its wrapped source back to the file. */
     record Step(String name, Source source, int prefixLength, CodeOrigin origin) {
     }
 
-    private ScriptSet(List<Step> steps, String varsJson, java.time.Duration timeout, StepTimings timings) {
+    private ScriptSet(List<Step> steps, String varsJson, java.time.Duration timeout, StepTimings timings,
+            io.flowengine.internal.compiled.CompiledSteps.Compilation compilation) {
+        this.compilation = compilation;
         this.steps = steps;
         this.varsJson = varsJson;
         this.timeout = timeout;
@@ -48,12 +52,12 @@ public final class ScriptSet {
 
     /** These scripts, with rails that time their steps (sampled) into {@code timings}. */
     public ScriptSet withTimings(StepTimings timings) {
-        return new ScriptSet(steps, varsJson, timeout, timings);
+        return new ScriptSet(steps, varsJson, timeout, timings, compilation);
     }
 
     /** The first {@code count} steps only (sharing their compiled sources). */
     public ScriptSet prefix(int count) {
-        return new ScriptSet(steps.subList(0, count), varsJson, timeout, null);
+        return new ScriptSet(steps.subList(0, count), varsJson, timeout, null, null);
     }
 
     /** The step names, in order. */
@@ -61,7 +65,7 @@ public final class ScriptSet {
         return steps.stream().map(Step::name).toList();
     }
 
-    StepTimings timings() {
+    public StepTimings timings() {
         return timings;
     }
 
@@ -76,7 +80,11 @@ public final class ScriptSet {
         if (!problems.isEmpty()) {
             throw new PipelineValidationException(problems);
         }
-        return set;
+        if (spec.execution().javascript() == PipelineSpec.JavaScriptMode.GRAALJS || spec.steps().isEmpty()) {
+            return set;
+        }
+        return new ScriptSet(set.steps, set.varsJson, set.timeout, null,
+                io.flowengine.internal.compiled.CompiledSteps.compile(spec.steps(), spec.vars()));
     }
 
     /** Every problem of the given steps' scripts (syntax errors, no transform function). */
@@ -92,7 +100,32 @@ public final class ScriptSet {
                     .cached(true).buildLiteral();
             steps.add(new Step(s.name(), source, w.prefix().length(), s.origin()));
         }
-        return new ScriptSet(List.copyOf(steps), varsJson, timeout, null);
+        return new ScriptSet(List.copyOf(steps), varsJson, timeout, null, null);
+    }
+
+    /** The steps compiled to Java, when every step compiles (and execution.javascript is auto). */
+    public java.util.Optional<io.flowengine.internal.compiled.CompiledSteps> compiled() {
+        return compilation == null ? java.util.Optional.empty() : compilation.steps();
+    }
+
+    /** How each step runs, as the public API and the summary show it. */
+    public List<io.flowengine.StepRuntime> stepRuntimes() {
+        return runtimes().stream().map(r -> new io.flowengine.StepRuntime(r.step(), r.key(), r.reason())).toList();
+    }
+
+    /** How each step runs: compiled, or on GraalJS and why. */
+    public List<io.flowengine.internal.compiled.CompiledSteps.Runtime> runtimes() {
+        if (compilation != null && compilation.steps().isPresent()) {
+            return compilation.runtimes();
+        }
+        List<io.flowengine.internal.compiled.CompiledSteps.Runtime> all = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            String why = compilation == null ? "execution.javascript is graaljs"
+                    : compilation.runtimes().get(i).compiled() ? "another step of the pipeline is not compiled"
+                    : compilation.runtimes().get(i).reason();
+            all.add(new io.flowengine.internal.compiled.CompiledSteps.Runtime(steps.get(i).name(), false, why));
+        }
+        return all;
     }
 
     public boolean isEmpty() {

@@ -41,7 +41,7 @@ public final class StepTimings {
         return nanos[i].sum();
     }
 
-    void add(int step, long stepNanos, long stepCalls) {
+    public void add(int step, long stepNanos, long stepCalls) {
         nanos[step].add(stepNanos);
         calls[step].add(stepCalls);
     }

@@ -2,7 +2,7 @@ package io.flowengine.internal.run;
 
 import io.flowengine.DeadLetter;
 import io.flowengine.Row;
-import io.flowengine.internal.js.JsRail;
+import io.flowengine.internal.js.Rail;
 import io.flowengine.internal.js.ScriptResults;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +19,7 @@ public final class ChunkProcessor {
     }
 
     /** Applies the steps of {@code rail} (null: no steps) to {@code chunk}. */
-    public static Outcome process(Chunk chunk, JsRail rail) {
+    public static Outcome process(Chunk chunk, Rail rail) {
         Collector c = new Collector(chunk);
         if (rail == null) {
             for (int i = 0; i < chunk.size(); i++) {

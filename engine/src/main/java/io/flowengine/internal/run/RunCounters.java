@@ -20,8 +20,16 @@ public final class RunCounters {
     private final RunMeters meters;
     private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
+    private final java.util.List<io.flowengine.StepRuntime> steps;
+
     /** Counters that also record to {@code meters} (null: no metrics). */
     public RunCounters(RunMeters meters) {
+        this(meters, java.util.List.of());
+    }
+
+    /** As above, for a run whose steps run as {@code steps} say (shown in the summary). */
+    public RunCounters(RunMeters meters, java.util.List<io.flowengine.StepRuntime> steps) {
+        this.steps = steps;
         this.meters = meters;
         if (meters != null) {
             meters.started();
@@ -94,6 +102,6 @@ public final class RunCounters {
         long rowsIn = error == null ? in.get() : out.get() + filtered.get() + failed.get();
         return new RunSummary(error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED, rowsIn, out.get(),
                 filtered.get(), failed.get(), written.get(), Duration.ofNanos(System.nanoTime() - started),
-                Optional.ofNullable(error));
+                Optional.ofNullable(error), steps);
     }
 }

@@ -1,0 +1,41 @@
+package io.flowengine.internal.compiled;
+
+import java.util.Map;
+
+/** What compiled code sees while it runs on one row: the row, its position, the vars, the locals. */
+final class Frame {
+
+    private final CompiledRow row;
+    private final long rowNumber;
+    private final long line;
+    private final Map<String, String> vars;
+    private final Object[] locals;
+
+    Frame(CompiledRow row, long rowNumber, long line, Map<String, String> vars, int locals) {
+        this.row = row;
+        this.rowNumber = rowNumber;
+        this.line = line;
+        this.vars = vars;
+        this.locals = new Object[locals];
+    }
+
+    CompiledRow row() {
+        return row;
+    }
+
+    long rowNumber() {
+        return rowNumber;
+    }
+
+    long line() {
+        return line;
+    }
+
+    Map<String, String> vars() {
+        return vars;
+    }
+
+    Object[] locals() {
+        return locals;
+    }
+}

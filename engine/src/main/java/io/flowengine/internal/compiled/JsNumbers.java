@@ -1,0 +1,259 @@
+package io.flowengine.internal.compiled;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/**
+ * ECMAScript's conversions between numbers and strings, exactly as the specification defines
+ * them (and GraalJS implements them): Number::toString, StringToNumber, Number.prototype.toFixed,
+ * and the white space that String.prototype.trim and StringToNumber strip.
+ */
+final class JsNumbers {
+
+    private JsNumbers() {
+    }
+
+    /** Number::toString(x) in radix 10: shortest round-trip digits, JavaScript's layout. */
+    static String toString(double x) {
+        if (Double.isNaN(x)) {
+            return "NaN";
+        }
+        if (x == 0) {
+            return "0";
+        }
+        if (x < 0) {
+            return "-" + toString(-x);
+        }
+        if (Double.isInfinite(x)) {
+            return "Infinity";
+        }
+        if (x < 9.007199254740992E15 && x == Math.rint(x)) {
+            return Long.toString((long) x);
+        }
+        BigDecimal shortest = shortest(x);
+        String digits = shortest.unscaledValue().toString();
+        int k = digits.length();
+        // x = digits × 10^(n − k)
+        int n = k - shortest.scale();
+        StringBuilder sb = new StringBuilder(k + 8);
+        if (k <= n && n <= 21) {
+            sb.append(digits);
+            for (int i = 0; i < n - k; i++) {
+                sb.append('0');
+            }
+        } else if (0 < n && n <= 21) {
+            sb.append(digits, 0, n).append('.').append(digits, n, k);
+        } else if (-6 < n && n <= 0) {
+            sb.append("0.");
+            for (int i = 0; i < -n; i++) {
+                sb.append('0');
+            }
+            sb.append(digits);
+        } else {
+            int e = n - 1;
+            sb.append(digits.charAt(0));
+            if (k > 1) {
+                sb.append('.').append(digits, 1, k);
+            }
+            sb.append('e').append(e < 0 ? '-' : '+').append(Math.abs(e));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The decimal with the fewest significant digits that reads back as {@code x} (x > 0, finite);
+     * of several, the closest to x; of two equally close, the one with an even last digit. Its
+     * unscaled value has no trailing zeros.
+     */
+    private static BigDecimal shortest(double x) {
+        BigDecimal exact = new BigDecimal(x);
+        // Java's own digits always read back, but before JDK 19 they are not always the fewest:
+        // start one digit shorter and go down while shorter decimals still read back (a decimal
+        // of j digits is one of j + 1 digits too, so the lengths that read back are all those
+        // from the shortest up)
+        int k = significantDigits(Double.toString(x));
+        BigDecimal best = closestAt(exact, k, x);
+        for (int p = k - 1; p >= 1; p--) {
+            BigDecimal shorter = closestAt(exact, p, x);
+            if (shorter == null) {
+                break;
+            }
+            best = shorter;
+        }
+        if (best == null) {
+            for (int p = k + 1; p <= 17 && best == null; p++) {
+                best = closestAt(exact, p, x);
+            }
+        }
+        return best.stripTrailingZeros();
+    }
+
+    /**
+     * Of the decimals with {@code p} significant digits that read back as {@code x}, the closest
+     * to it (of two equally close, the one with an even last digit); null when none does.
+     */
+    private static BigDecimal closestAt(BigDecimal exact, int p, double x) {
+        BigDecimal down = exact.round(new MathContext(p, RoundingMode.FLOOR));
+        BigDecimal up = exact.round(new MathContext(p, RoundingMode.CEILING));
+        boolean downOk = Double.parseDouble(down.toString()) == x;
+        boolean upOk = Double.parseDouble(up.toString()) == x;
+        if (downOk && upOk) {
+            int c = exact.subtract(down).compareTo(up.subtract(exact));
+            return c < 0 ? down : c > 0 ? up : down.unscaledValue().testBit(0) ? up : down;
+        }
+        return downOk ? down : upOk ? up : null;
+    }
+
+    /** The significant digits of Java's {@code Double.toString} form ("1.25E-7" has 3). */
+    private static int significantDigits(String javaForm) {
+        int e = javaForm.indexOf('E');
+        String mantissa = e < 0 ? javaForm : javaForm.substring(0, e);
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < mantissa.length(); i++) {
+            char c = mantissa.charAt(i);
+            if (c >= '1' && c <= '9') {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        if (first < 0) {
+            return 1;
+        }
+        int digits = 0;
+        for (int i = first; i <= last; i++) {
+            if (mantissa.charAt(i) != '.') {
+                digits++;
+            }
+        }
+        return Math.max(1, Math.min(digits, 17));
+    }
+
+    /** StringToNumber: white space trimmed; "" is 0; decimal, 0x/0o/0b, (+/-)Infinity; else NaN. */
+    static double toNumber(String s) {
+        String t = trim(s);
+        if (t.isEmpty()) {
+            return 0;
+        }
+        char c0 = t.charAt(0);
+        if (t.length() > 2 && c0 == '0') {
+            char r = t.charAt(1);
+            int radix = r == 'x' || r == 'X' ? 16 : r == 'o' || r == 'O' ? 8 : r == 'b' || r == 'B' ? 2 : 0;
+            if (radix != 0) {
+                String body = t.substring(2);
+                for (int i = 0; i < body.length(); i++) {
+                    if (Character.digit(body.charAt(i), radix) < 0 || body.charAt(i) > 'z') {
+                        return Double.NaN;
+                    }
+                }
+                return new BigInteger(body, radix).doubleValue();
+            }
+        }
+        int i = 0;
+        boolean negative = false;
+        if (c0 == '+' || c0 == '-') {
+            negative = c0 == '-';
+            i = 1;
+        }
+        if (t.startsWith("Infinity", i) && t.length() == i + 8) {
+            return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        int start = i;
+        int intDigits = 0;
+        while (i < t.length() && isDigit(t.charAt(i))) {
+            i++;
+            intDigits++;
+        }
+        int fracDigits = 0;
+        if (i < t.length() && t.charAt(i) == '.') {
+            i++;
+            while (i < t.length() && isDigit(t.charAt(i))) {
+                i++;
+                fracDigits++;
+            }
+        }
+        if (intDigits + fracDigits == 0) {
+            return Double.NaN;
+        }
+        if (i < t.length() && (t.charAt(i) == 'e' || t.charAt(i) == 'E')) {
+            i++;
+            if (i < t.length() && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+                i++;
+            }
+            int expDigits = 0;
+            while (i < t.length() && isDigit(t.charAt(i))) {
+                i++;
+                expDigits++;
+            }
+            if (expDigits == 0) {
+                return Double.NaN;
+            }
+        }
+        if (i != t.length()) {
+            return Double.NaN;
+        }
+        // the text is a JavaScript StrDecimalLiteral, which Java's parser reads with the same rounding
+        double v = Double.parseDouble(t.substring(start));
+        return negative ? -v : v;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** ECMAScript WhiteSpace or LineTerminator. */
+    static boolean isWhiteSpace(char c) {
+        return switch (c) {
+            case '\t', '\n', 0x0B, '\f', '\r', ' ', 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF -> true;
+            default -> c >= 0x2000 && c <= 0x200A;
+        };
+    }
+
+    static String trim(String s) {
+        int a = 0;
+        int b = s.length();
+        while (a < b && isWhiteSpace(s.charAt(a))) {
+            a++;
+        }
+        while (b > a && isWhiteSpace(s.charAt(b - 1))) {
+            b--;
+        }
+        return a == 0 && b == s.length() ? s : s.substring(a, b);
+    }
+
+    static String trimStart(String s) {
+        int a = 0;
+        while (a < s.length() && isWhiteSpace(s.charAt(a))) {
+            a++;
+        }
+        return s.substring(a);
+    }
+
+    static String trimEnd(String s) {
+        int b = s.length();
+        while (b > 0 && isWhiteSpace(s.charAt(b - 1))) {
+            b--;
+        }
+        return s.substring(0, b);
+    }
+
+    /** Number.prototype.toFixed(digits) for 0 ≤ digits ≤ 100: the exact value, half up. */
+    static String toFixed(double x, int digits) {
+        if (Double.isNaN(x)) {
+            return "NaN";
+        }
+        if (Math.abs(x) >= 1e21 || Double.isInfinite(x)) {
+            return toString(x);
+        }
+        String sign = "";
+        if (x < 0) {
+            sign = "-";
+            x = -x;
+        }
+        return sign + new BigDecimal(x).setScale(digits, RoundingMode.HALF_UP).toPlainString();
+    }
+}
