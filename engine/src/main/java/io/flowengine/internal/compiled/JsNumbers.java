@@ -68,26 +68,77 @@ final class JsNumbers {
      * unscaled value has no trailing zeros.
      */
     private static BigDecimal shortest(double x) {
-        BigDecimal exact = new BigDecimal(x);
-        // Java's own digits always read back, but before JDK 19 they are not always the fewest:
-        // start one digit shorter and go down while shorter decimals still read back (a decimal
-        // of j digits is one of j + 1 digits too, so the lengths that read back are all those
-        // from the shortest up)
-        int k = significantDigits(Double.toString(x));
-        BigDecimal best = closestAt(exact, k, x);
-        for (int p = k - 1; p >= 1; p--) {
-            BigDecimal shorter = closestAt(exact, p, x);
+        if (x < Double.MIN_NORMAL) {
+            // subnormals are far apart: many short decimals read back, pick the closest of each length
+            BigDecimal exact = new BigDecimal(x);
+            for (int p = 1; p <= 17; p++) {
+                BigDecimal c = closestAt(exact, p, x);
+                if (c != null) {
+                    return c.stripTrailingZeros();
+                }
+            }
+        }
+        // Java's Double.toString always reads back, but before JDK 19 its digits are not always
+        // the fewest. Up to 15 digits, at most one decimal of a length reads back as a double
+        // (doubles are closer together than 15-digit decimals), and it is the rounding, down or
+        // up, of any decimal that reads back (for normal doubles): so shorter forms are found from Java's digits with
+        // no big arithmetic. The lengths that read back are all those from the shortest up (a
+        // decimal of j digits is one of j + 1 too), so the search stops at the first length
+        // that fails. Only 16 and 17 digits need the exact value, to pick the closest.
+        String[] digitsAndExponent = decimal(Double.toString(x));
+        String digits = digitsAndExponent[0];
+        int exponent = Integer.parseInt(digitsAndExponent[1]);
+        BigDecimal best = digits.length() <= 15 ? new BigDecimal(new BigInteger(digits), -exponent) : null;
+        for (int p = Math.min(digits.length() - 1, 15); p >= 1; p--) {
+            BigDecimal shorter = roundTrip(digits, exponent, p, x);
             if (shorter == null) {
                 break;
             }
             best = shorter;
         }
         if (best == null) {
-            for (int p = k + 1; p <= 17 && best == null; p++) {
-                best = closestAt(exact, p, x);
+            BigDecimal exact = new BigDecimal(x);
+            best = closestAt(exact, 16, x);
+            if (best == null) {
+                best = closestAt(exact, 17, x);
             }
         }
         return best.stripTrailingZeros();
+    }
+
+    /** Java's form of a positive double as {digits without leading or trailing zeros, exponent}: x = digits × 10^exponent. */
+    private static String[] decimal(String javaForm) {
+        int e = javaForm.indexOf('E');
+        String mantissa = e < 0 ? javaForm : javaForm.substring(0, e);
+        int exponent = e < 0 ? 0 : Integer.parseInt(javaForm.substring(e + 1));
+        int dot = mantissa.indexOf('.');
+        String all = dot < 0 ? mantissa : mantissa.substring(0, dot) + mantissa.substring(dot + 1);
+        exponent -= dot < 0 ? 0 : mantissa.length() - dot - 1;
+        int from = 0;
+        while (from < all.length() - 1 && all.charAt(from) == '0') {
+            from++;
+        }
+        int to = all.length();
+        while (to > from + 1 && all.charAt(to - 1) == '0') {
+            to--;
+            exponent++;
+        }
+        return new String[] {all.substring(from, to), Integer.toString(exponent)};
+    }
+
+    /** The p-digit rounding (down, then up) of digits × 10^exponent that reads back as x, or null. */
+    private static BigDecimal roundTrip(String digits, int exponent, int p, double x) {
+        int dropped = digits.length() - p;
+        String down = digits.substring(0, p);
+        int e = exponent + dropped;
+        if (Double.parseDouble(down + "E" + e) == x) {
+            return new BigDecimal(new BigInteger(down), -e);
+        }
+        BigInteger up = new BigInteger(down).add(BigInteger.ONE);
+        if (Double.parseDouble(up + "E" + e) == x) {
+            return new BigDecimal(up, -e);
+        }
+        return null;
     }
 
     /**
@@ -104,33 +155,6 @@ final class JsNumbers {
             return c < 0 ? down : c > 0 ? up : down.unscaledValue().testBit(0) ? up : down;
         }
         return downOk ? down : upOk ? up : null;
-    }
-
-    /** The significant digits of Java's {@code Double.toString} form ("1.25E-7" has 3). */
-    private static int significantDigits(String javaForm) {
-        int e = javaForm.indexOf('E');
-        String mantissa = e < 0 ? javaForm : javaForm.substring(0, e);
-        int first = -1;
-        int last = -1;
-        for (int i = 0; i < mantissa.length(); i++) {
-            char c = mantissa.charAt(i);
-            if (c >= '1' && c <= '9') {
-                if (first < 0) {
-                    first = i;
-                }
-                last = i;
-            }
-        }
-        if (first < 0) {
-            return 1;
-        }
-        int digits = 0;
-        for (int i = first; i <= last; i++) {
-            if (mantissa.charAt(i) != '.') {
-                digits++;
-            }
-        }
-        return Math.max(1, Math.min(digits, 17));
     }
 
     /** StringToNumber: white space trimmed; "" is 0; decimal, 0x/0o/0b, (+/-)Infinity; else NaN. */

@@ -37,6 +37,9 @@ class JsNumbersTest {
             d.add(r.nextInt(1_000_000) / 100.0);
             d.add(r.nextDouble() * Math.pow(10, r.nextInt(60) - 30));
             d.add((double) (r.nextInt(10_000) * r.nextInt(10_000)) / (1 + r.nextInt(1000)));
+            // what the orders job stores: an amount with cents times a quantity
+            d.add(r.nextInt(1_000_000) / 100.0 * (1 + r.nextInt(20)));
+            d.add(Double.longBitsToDouble(r.nextLong() & 0x000F_FFFF_FFFF_FFFFL)); // subnormal
         }
         return d;
     }
