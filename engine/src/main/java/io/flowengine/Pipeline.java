@@ -142,9 +142,18 @@ public final class Pipeline {
         PipelineSpec local = spec.withSink(new PipelineSpec.SinkSpec(Optional.empty(), sink.csv(), sink.columns(), sink.mode(),
                 Optional.empty()));
         Pipeline p = new Pipeline(local, scripts, console, null);
+        // compiled steps must give GraalJS's results: each test runs on both, and fails if they differ
+        Pipeline graal = scripts.compiled().isEmpty() ? null
+                : of(local.withExecution(local.execution().withJavaScript(PipelineSpec.JavaScriptMode.GRAALJS)));
+        return runTests(p, graal);
+    }
+
+    /** Runs the tests on {@code p} and, when {@code reference} is given, on it too, comparing the two. */
+    List<TestResult> runTests(Pipeline p, Pipeline reference) {
         List<TestResult> results = new java.util.ArrayList<>();
         for (PipelineSpec.TestSpec test : spec.tests()) {
-            results.add(p.runTest(test));
+            TestResult r = p.runTest(test);
+            results.add(reference == null ? r : r.against(reference.runTest(test)));
         }
         return results;
     }

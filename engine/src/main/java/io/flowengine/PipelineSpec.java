@@ -52,6 +52,10 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
         return new PipelineSpec(name, file, baseDir, vars, source, steps, sink, errors, execution, tests);
     }
 
+    public PipelineSpec withTests(List<TestSpec> tests) {
+        return new PipelineSpec(name, file, baseDir, vars, source, steps, sink, errors, execution, List.copyOf(tests));
+    }
+
     public PipelineSpec withExecution(ExecutionSpec execution) {
         return new PipelineSpec(name, file, baseDir, vars, source, steps, sink, errors, execution, tests);
     }

@@ -12,8 +12,19 @@ import java.util.List;
  * @param actual the output the pipeline produced (empty when the run failed)
  * @param summary the run's summary: its error when it failed, and its counts
  * @param deadLetters the dead-letter CSV the run wrote (empty when none, or when the policy is not dead-letter)
+ * @param runtimesDiffer when compiled steps and GraalJS gave different results for the test: how
+ *     (compiled (-) against GraalJS (+)); empty otherwise. The test then fails.
  */
-public record TestResult(String name, boolean passed, String expected, String actual, RunSummary summary, String deadLetters) {
+public record TestResult(String name, boolean passed, String expected, String actual, RunSummary summary, String deadLetters,
+        List<String> runtimesDiffer) {
+
+    public TestResult {
+        runtimesDiffer = List.copyOf(runtimesDiffer);
+    }
+
+    public TestResult(String name, boolean passed, String expected, String actual, RunSummary summary, String deadLetters) {
+        this(name, passed, expected, actual, summary, deadLetters, List.of());
+    }
 
     /**
      * The differences between expected and actual output, line by line: unchanged lines start
@@ -21,7 +32,25 @@ public record TestResult(String name, boolean passed, String expected, String ac
      * {@code "+ "}. Empty when the test passed.
      */
     public List<String> diff() {
-        return passed ? List.of() : diff(lines(expected), lines(actual));
+        return passed || !runtimesDiffer.isEmpty() && same(expected, actual) ? List.of() : diff(lines(expected), lines(actual));
+    }
+
+    /** This result, failed because the other runtime's result {@code other} differs from it. */
+    TestResult against(TestResult other) {
+        List<String> how = new ArrayList<>();
+        if (!lines(actual).equals(lines(other.actual)) || summary.succeeded() != other.summary.succeeded()) {
+            how.add("output, compiled (-) and GraalJS (+):");
+            how.addAll(diff(lines(summary.succeeded() ? actual : "(the run failed)"),
+                    lines(other.summary.succeeded() ? other.actual : "(the run failed)")));
+        }
+        if (!lines(deadLetters).equals(lines(other.deadLetters))) {
+            how.add("dead letters, compiled (-) and GraalJS (+):");
+            how.addAll(diff(lines(deadLetters), lines(other.deadLetters)));
+        }
+        if (how.isEmpty()) {
+            return this;
+        }
+        return new TestResult(name, false, expected, actual, summary, deadLetters, how);
     }
 
     static List<String> lines(String text) {

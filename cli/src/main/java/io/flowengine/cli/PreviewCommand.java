@@ -72,12 +72,14 @@ final class PreviewCommand implements Callable<Integer> {
             terminal.err().println("flowengine: " + e.getMessage());
             return Main.FAILED;
         }
-        print(terminal.out(), pipeline.spec(), preview, name);
+        print(terminal.out(), pipeline, preview, name);
         terminal.out().flush();
         return Main.OK;
     }
 
-    private void print(PrintStream out, PipelineSpec spec, Preview preview, String name) {
+    private void print(PrintStream out, Pipeline pipeline, Preview preview, String name) {
+        PipelineSpec spec = pipeline.spec();
+        List<io.flowengine.StepRuntime> runtimes = pipeline.stepRuntimes();
         int read = preview.input().size() + preview.unreadable().size();
         out.println("input: " + count(read, "record") + " from " + name
                 + (read < rows ? " (all of it)" : " (the first " + rows + ")"));
@@ -93,7 +95,7 @@ final class PreviewCommand implements Callable<Integer> {
         }
         List<Preview.Stage> stages = preview.stages();
         for (int i = 0; i < stages.size(); i++) {
-            printStage(out, spec, stages.get(i), i + 1, stages.size());
+            printStage(out, spec, stages.get(i), i + 1, stages.size(), runtimes.get(i).compiled() ? "compiled" : "GraalJS");
         }
         if (spec.sink().columns().isPresent()) {
             out.println();
@@ -102,9 +104,10 @@ final class PreviewCommand implements Callable<Integer> {
         }
     }
 
-    private static void printStage(PrintStream out, PipelineSpec spec, Preview.Stage s, int number, int of) {
+    /** A step's table, headed by how the step runs in a real run ({@code compiled} or {@code GraalJS}). */
+    private static void printStage(PrintStream out, PipelineSpec spec, Preview.Stage s, int number, int of, String runtime) {
         StringBuilder head = new StringBuilder("── step " + number + " of " + of + ": " + s.step()
-                + " (" + s.kind() + ") → " + count(s.rows().size(), "row"));
+                + " (" + s.kind() + ", " + runtime + ") → " + count(s.rows().size(), "row"));
         if (!s.dropped().isEmpty()) {
             head.append(", ").append(s.dropped().size()).append(" dropped");
         }

@@ -65,6 +65,14 @@ final class TestCommand implements Callable<Integer> {
     }
 
     private static void explain(PrintStream out, TestResult r) {
+        if (!r.runtimesDiffer().isEmpty()) {
+            out.println("      the compiled steps and GraalJS gave different results; please report it with the pipeline and"
+                    + " this test (set execution.javascript: graaljs meanwhile):");
+            r.runtimesDiffer().forEach(l -> out.println("        " + l));
+            if (r.diff().isEmpty()) {
+                return;
+            }
+        }
         if (r.summary().error().isPresent()) {
             out.println("      the run failed: " + r.summary().error().get().getMessage());
             return;

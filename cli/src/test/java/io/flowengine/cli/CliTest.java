@@ -191,9 +191,9 @@ class CliTest {
         Files.writeString(in, "name,status\nann,paid\nboom,paid\nbob,cancelled\n" + "x".repeat(40) + ",paid\n");
         assertThat(cli("", "preview", pipeline.toString(), "-i", in.toString(), "--rows", "3")).isZero();
         assertThat(stdout()).contains("input: 3 records from " + in + " (the first 3)")
-                .contains("── step 1 of 2: upper (javascript) → 2 rows, 1 error")
+                .contains("── step 1 of 2: upper (javascript, compiled) → 2 rows, 1 error")
                 .contains("  #2 (line 3): p.yaml:5:")
-                .contains("── step 2 of 2: keep (filter) → 1 row, 1 dropped")
+                .contains("── step 2 of 2: keep (filter, compiled) → 1 row, 1 dropped")
                 .contains("  #3 (line 4) name=BOB, status=cancelled")
                 .doesNotContain("xxxx");
         assertThat(stderr()).isEmpty();
