@@ -21,7 +21,7 @@ public final class CompiledRail implements Rail {
     private final ScriptSet scripts;
     private final OutputStream console;
     private final Consumer<FlowEngineException> onAbandoned;
-    private final CompiledRow.ColumnsCache cache = new CompiledRow.ColumnsCache();
+    private final io.flowengine.internal.run.RowEdits.ColumnCache cache = new io.flowengine.internal.run.RowEdits.ColumnCache();
     private JsRail graal;
     /** Rows the compiled code ran to the end in this process (for tests that must know it ran). */
     static final java.util.concurrent.atomic.AtomicLong COMPILED = new java.util.concurrent.atomic.AtomicLong();

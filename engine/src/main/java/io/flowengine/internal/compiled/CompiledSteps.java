@@ -92,7 +92,7 @@ public final class CompiledSteps {
      *
      * @throws Ops.Fallback when the row must run on GraalJS instead
      */
-    Row run(Row input, CompiledRow.ColumnsCache cache) {
+    Row run(Row input, io.flowengine.internal.run.RowEdits.ColumnCache cache) {
         return run(input, cache, null);
     }
 
@@ -100,8 +100,8 @@ public final class CompiledSteps {
      * As above; with {@code timing} (2 × steps slots), each step's time is added to
      * {@code timing[s]} and its calls to {@code timing[steps + s]}.
      */
-    Row run(Row input, CompiledRow.ColumnsCache cache, long[] timing) {
-        CompiledRow row = new CompiledRow(input);
+    Row run(Row input, io.flowengine.internal.run.RowEdits.ColumnCache cache, long[] timing) {
+        io.flowengine.internal.run.RowEdits row = new io.flowengine.internal.run.RowEdits(input);
         for (int s = 0; s < steps.length; s++) {
             long t0 = timing == null ? 0 : System.nanoTime();
             boolean kept = runStep(steps[s], row, input);
@@ -117,7 +117,7 @@ public final class CompiledSteps {
     }
 
     /** One step on one row: false when the step dropped it. */
-    private boolean runStep(Step step, CompiledRow row, Row input) {
+    private boolean runStep(Step step, io.flowengine.internal.run.RowEdits row, Row input) {
         if (step instanceof FilterStep filter) {
             return Ops.truthy(filter.expr().eval(new Frame(row, input.rowNumber(), input.line(), vars, 0)));
         }

@@ -5,13 +5,13 @@ import java.util.Map;
 /** What compiled code sees while it runs on one row: the row, its position, the vars, the locals. */
 final class Frame {
 
-    private final CompiledRow row;
+    private final io.flowengine.internal.run.RowEdits row;
     private final long rowNumber;
     private final long line;
     private final Map<String, String> vars;
     private final Object[] locals;
 
-    Frame(CompiledRow row, long rowNumber, long line, Map<String, String> vars, int locals) {
+    Frame(io.flowengine.internal.run.RowEdits row, long rowNumber, long line, Map<String, String> vars, int locals) {
         this.row = row;
         this.rowNumber = rowNumber;
         this.line = line;
@@ -19,7 +19,7 @@ final class Frame {
         this.locals = new Object[locals];
     }
 
-    CompiledRow row() {
+    io.flowengine.internal.run.RowEdits row() {
         return row;
     }
 

@@ -33,38 +33,7 @@ public final class JsRail implements Rail {
     private final RowProxy.ValueText text = this::text;
     /** How much of a thrown message a row error keeps. */
     static final int MAX_MESSAGE = 2000;
-    private final RowProxy.ColumnCache columnCache = new RowProxy.ColumnCache() {
-        private Columns lastInput;
-        private Columns lastExtended;
-
-        @Override
-        public Columns columns(String[] keys, Columns input) {
-            return JsRail.this.columns(keys, input);
-        }
-
-        @Override
-        public Columns extended(Columns input, String[] added, int count) {
-            Columns e = lastExtended;
-            if (e != null && lastInput == input && e.size() == input.size() + count) {
-                boolean same = true;
-                for (int a = 0; a < count && same; a++) {
-                    same = e.name(input.size() + a).equals(added[a]);
-                }
-                if (same) {
-                    return e;
-                }
-            }
-            String[] names = new String[input.size() + count];
-            for (int c = 0; c < input.size(); c++) {
-                names[c] = input.name(c);
-            }
-            System.arraycopy(added, 0, names, input.size(), count);
-            lastInput = input;
-            lastExtended = Columns.of(names);
-            return lastExtended;
-        }
-    };
-    private Columns lastColumns;
+    private final io.flowengine.internal.run.RowEdits.ColumnCache columnCache = new io.flowengine.internal.run.RowEdits.ColumnCache();
     private int calls;
     /** The rows of the chunk in progress, for naming the record of a stuck script. */
     private volatile Row[] current;
@@ -307,7 +276,7 @@ public final class JsRail implements Rail {
         for (int c = 0; c < keys.length; c++) {
             values[c] = text.of(v.getMember(keys[c]));
         }
-        out.add(Row.of(columns(keys, input.columns()), values, input.rowNumber(), input.line()));
+        out.add(Row.of(columnCache.columns(keys, input.columns()), values, input.rowNumber(), input.line()));
     }
 
     /** A guest value as the string a row stores: String(v), with objects as JSON and null/undefined as "". */
@@ -327,33 +296,6 @@ public final class JsRail implements Rail {
         }
         // JavaScript's own String(v): 1e-7, -0 -> "0", 1.5e+21 (Java's formatting differs)
         return string.execute(v).asString();
-    }
-
-    /** The columns for {@code keys}, reusing the last ones when they match. */
-    private Columns columns(String[] keys, Columns input) {
-        Columns last = lastColumns;
-        if (last != null && sameNames(last, keys)) {
-            return last;
-        }
-        if (sameNames(input, keys)) {
-            lastColumns = input;
-            return input;
-        }
-        Columns c = Columns.of(keys);
-        lastColumns = c;
-        return c;
-    }
-
-    private static boolean sameNames(Columns columns, String[] keys) {
-        if (columns.size() != keys.length) {
-            return false;
-        }
-        for (int i = 0; i < keys.length; i++) {
-            if (!columns.name(i).equals(keys[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private String describe(PolyglotException e) {
