@@ -565,35 +565,35 @@ final class Parser {
         Expr a1 = n > 1 ? args.get(1) : f -> Ops.UNDEFINED;
         switch (name.text()) {
             case "toUpperCase":
-                return noArgs(n, name, f -> Ops.string(receiver.eval(f)).toUpperCase(java.util.Locale.ROOT));
+                return arity(n, 0, 0, name, f -> Ops.string(receiver.eval(f)).toUpperCase(java.util.Locale.ROOT));
             case "toLowerCase":
-                return noArgs(n, name, f -> Ops.string(receiver.eval(f)).toLowerCase(java.util.Locale.ROOT));
+                return arity(n, 0, 0, name, f -> Ops.string(receiver.eval(f)).toLowerCase(java.util.Locale.ROOT));
             case "trim":
-                return noArgs(n, name, f -> JsNumbers.trim(Ops.string(receiver.eval(f))));
+                return arity(n, 0, 0, name, f -> JsNumbers.trim(Ops.string(receiver.eval(f))));
             case "trimStart":
-                return noArgs(n, name, f -> JsNumbers.trimStart(Ops.string(receiver.eval(f))));
+                return arity(n, 0, 0, name, f -> JsNumbers.trimStart(Ops.string(receiver.eval(f))));
             case "trimEnd":
-                return noArgs(n, name, f -> JsNumbers.trimEnd(Ops.string(receiver.eval(f))));
+                return arity(n, 0, 0, name, f -> JsNumbers.trimEnd(Ops.string(receiver.eval(f))));
             case "startsWith":
-                return oneArg(n, name, f -> Ops.string(receiver.eval(f)).startsWith(Ops.toStr(a0.eval(f))));
+                return arity(n, 1, 1, name, f -> Ops.string(receiver.eval(f)).startsWith(Ops.toStr(a0.eval(f))));
             case "endsWith":
-                return oneArg(n, name, f -> Ops.string(receiver.eval(f)).endsWith(Ops.toStr(a0.eval(f))));
+                return arity(n, 1, 1, name, f -> Ops.string(receiver.eval(f)).endsWith(Ops.toStr(a0.eval(f))));
             case "includes":
-                return oneArg(n, name, f -> Ops.string(receiver.eval(f)).contains(Ops.toStr(a0.eval(f))));
+                return arity(n, 1, 1, name, f -> Ops.string(receiver.eval(f)).contains(Ops.toStr(a0.eval(f))));
             case "indexOf":
-                return oneArg(n, name, f -> (double) Ops.string(receiver.eval(f)).indexOf(Ops.toStr(a0.eval(f))));
+                return arity(n, 1, 1, name, f -> (double) Ops.string(receiver.eval(f)).indexOf(Ops.toStr(a0.eval(f))));
             case "slice":
-                return upToTwo(n, name, f -> {
+                return arity(n, 0, 2, name, f -> {
                     String s = Ops.string(receiver.eval(f));
                     return Ops.slice(s, a0.eval(f), a1.eval(f));
                 });
             case "substring":
-                return upToTwo(n, name, f -> {
+                return arity(n, 0, 2, name, f -> {
                     String s = Ops.string(receiver.eval(f));
                     return Ops.substring(s, a0.eval(f), a1.eval(f));
                 });
             case "charAt":
-                return upToOne(n, name, f -> {
+                return arity(n, 0, 1, name, f -> {
                     String s = Ops.string(receiver.eval(f));
                     return Ops.charAt(s, a0.eval(f));
                 });
@@ -602,30 +602,10 @@ final class Parser {
         }
     }
 
-    private static Expr noArgs(int n, Token name, Expr e) {
-        if (n != 0) {
-            throw new NotCompiled(name.text() + " with arguments", name.offset());
-        }
-        return e;
-    }
-
-    private static Expr oneArg(int n, Token name, Expr e) {
-        if (n != 1) {
-            throw new NotCompiled(name.text() + " without exactly one argument", name.offset());
-        }
-        return e;
-    }
-
-    private static Expr upToOne(int n, Token name, Expr e) {
-        if (n > 1) {
-            throw new NotCompiled(name.text() + " with more than one argument", name.offset());
-        }
-        return e;
-    }
-
-    private static Expr upToTwo(int n, Token name, Expr e) {
-        if (n > 2) {
-            throw new NotCompiled(name.text() + " with more than two arguments", name.offset());
+    /** {@code e}, when the call has from {@code min} to {@code max} arguments; else the method is not compiled. */
+    private static Expr arity(int n, int min, int max, Token name, Expr e) {
+        if (n < min || n > max) {
+            throw new NotCompiled(name.text() + " with " + n + " argument" + (n == 1 ? "" : "s"), name.offset());
         }
         return e;
     }

@@ -28,10 +28,6 @@ final class RowProxy implements ProxyObject {
         this.text = text;
     }
 
-    Row input() {
-        return edits.input();
-    }
-
     /** Back to the input's values, undoing what a script did (before running the row again). */
     void reset() {
         edits.reset();
