@@ -36,6 +36,17 @@ class GoldenCasesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void goldenCase(String name, @TempDir Path tmp) throws IOException {
+        run(name, tmp, false);
+    }
+
+    /** Every case again with every step on GraalJS: compiled steps must give the same results. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void goldenCaseOnGraalJs(String name, @TempDir Path tmp) throws IOException {
+        run(name, tmp, true);
+    }
+
+    private void run(String name, Path tmp, boolean graaljs) throws IOException {
         Path dir = CASES.resolve(name);
         Map<String, String> env = properties(dir.resolve("env.properties"));
         Map<String, String> sets = properties(dir.resolve("set.properties"));
@@ -45,7 +56,17 @@ class GoldenCasesTest {
         if (Files.exists(existing)) {
             Files.copy(existing, out);
         }
-        Pipeline pipeline = Pipeline.of(Pipeline.loadSpec(dir.resolve("pipeline.yaml"), sets, env));
+        PipelineSpec spec = Pipeline.loadSpec(dir.resolve("pipeline.yaml"), sets, env);
+        if (graaljs) {
+            spec = spec.withExecution(spec.execution().withJavaScript(PipelineSpec.JavaScriptMode.GRAALJS));
+        }
+        Pipeline pipeline = Pipeline.of(spec);
+        Path runtimes = dir.resolve("expected-runtimes.txt");
+        if (!graaljs && Files.exists(runtimes)) {
+            // how each step runs: "name: compiled" or "name: graaljs", one a line
+            assertThat(pipeline.stepRuntimes().stream().map(r -> r.step() + ": " + r.runtime()).toList())
+                    .as("step runtimes").isEqualTo(Files.readAllLines(runtimes).stream().filter(l -> !l.isBlank()).toList());
+        }
         RunRequest request = RunRequest.create().output(out).deadLetter(dl);
         if (Files.exists(dir.resolve("input.csv"))) {
             request = request.input(dir.resolve("input.csv"));

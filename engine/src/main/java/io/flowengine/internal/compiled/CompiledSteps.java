@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A pipeline's steps compiled to Java, when every one of them lies inside the subset: they run
- * with no GraalJS context, with exactly GraalJS's results. A row on which compiled code would
- * throw is handed back ({@link Ops.Fallback}) to be run on GraalJS, which reports the authentic
- * error; compiled steps change nothing but the row, so running that row again is safe.
+ * A pipeline's steps, those inside the subset compiled to Java: they run with no GraalJS context,
+ * with exactly GraalJS's results; the others run on GraalJS ({@link CompiledRail} joins the two).
+ * A row on which compiled code would throw is handed back ({@link Ops.Fallback}) to be run on
+ * GraalJS, which reports the authentic error; compiled steps change nothing but the row, so
+ * running that row again from the same step is safe.
  */
 public final class CompiledSteps {
 
@@ -32,6 +33,7 @@ public final class CompiledSteps {
     private record TransformStep(Parser.Body body) implements Step {
     }
 
+    /** Each step compiled, or null where it runs on GraalJS. */
     private final Step[] steps;
     private final Map<String, String> vars;
 
@@ -39,36 +41,61 @@ public final class CompiledSteps {
         return steps.length;
     }
 
+    /** Whether step {@code s} is compiled. */
+    boolean compiled(int s) {
+        return steps[s] != null;
+    }
+
     private CompiledSteps(Step[] steps, Map<String, String> vars) {
         this.steps = steps;
         this.vars = vars;
     }
 
-    /** How each step would run, and the compiled steps when every one compiles. */
+    /** How each step would run, and the compiled steps when at least one compiles. */
     public record Compilation(List<Runtime> runtimes, Optional<CompiledSteps> steps) {
     }
 
     public static Compilation compile(List<StepSpec> specs, Map<String, String> vars) {
         List<Runtime> runtimes = new ArrayList<>();
         List<Step> compiled = new ArrayList<>();
-        for (StepSpec s : specs) {
+        for (int i = 0; i < specs.size(); i++) {
+            StepSpec s = specs.get(i);
             try {
                 Step step = switch (s.kind()) {
                     case "filter" -> new FilterStep(Parser.filter(s.code()));
-                    case "javascript" -> new TransformStep(Parser.transform(s.code()));
+                    case "javascript" -> new TransformStep(Parser.transform(s.code(), i == specs.size() - 1));
                     default -> throw new NotCompiled("a step of kind " + s.kind(), 0);
                 };
                 compiled.add(step);
                 runtimes.add(new Runtime(s.name(), true, ""));
             } catch (NotCompiled e) {
+                compiled.add(null);
                 runtimes.add(new Runtime(s.name(), false, where(s, e.offset()) + ": " + e.getMessage() + " is not compiled"));
             } catch (RuntimeException e) {
+                compiled.add(null);
                 runtimes.add(new Runtime(s.name(), false, where(s, 0) + ": not compiled (" + e + ")"));
             }
         }
-        boolean all = compiled.size() == specs.size() && !specs.isEmpty();
+        // GraalJS steps must see the rows in the same order as when every step runs there: the
+        // steps between the first and the last GraalJS step run there too
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < runtimes.size(); i++) {
+            if (!runtimes.get(i).compiled()) {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+        for (int i = first + 1; i < last; i++) {
+            if (runtimes.get(i).compiled()) {
+                compiled.set(i, null);
+                runtimes.set(i, new Runtime(specs.get(i).name(), false, "it lies between GraalJS steps '" + specs.get(first).name()
+                        + "' and '" + specs.get(last).name() + "', which must see each row in turn"));
+            }
+        }
+        boolean any = runtimes.stream().anyMatch(Runtime::compiled);
         return new Compilation(List.copyOf(runtimes),
-                all ? Optional.of(new CompiledSteps(compiled.toArray(new Step[0]), Map.copyOf(vars))) : Optional.empty());
+                any ? Optional.of(new CompiledSteps(compiled.toArray(new Step[0]), Map.copyOf(vars))) : Optional.empty());
     }
 
     private static String where(StepSpec s, int offset) {
@@ -87,48 +114,49 @@ public final class CompiledSteps {
         return o.file() + ":" + o.fileLine(line) + ":" + o.fileColumn(line, col);
     }
 
-    /**
-     * Runs every step on {@code input}: the row that comes out, or null when a step dropped it.
-     *
-     * @throws Ops.Fallback when the row must run on GraalJS instead
-     */
-    Row run(Row input, io.flowengine.internal.run.RowEdits.ColumnCache cache) {
-        return run(input, cache, null);
-    }
+    /** What {@link #run} returns when a step dropped the row. */
+    static final Object DROPPED = Boolean.FALSE;
+    /** What {@link #run} returns when the row came through every step (its edits made in place). */
+    static final Object KEPT = Boolean.TRUE;
 
     /**
-     * As above; with {@code timing} (2 × steps slots), each step's time is added to
-     * {@code timing[s]} and its calls to {@code timing[steps + s]}.
+     * Runs steps {@code [from, to)}, all compiled, on {@code row}, editing it in place:
+     * {@link #DROPPED}, {@link #KEPT}, or the new {@link Row} the last step returned. With
+     * {@code timing} (2 × steps slots), each step's time is added to {@code timing[s]} and its
+     * calls to {@code timing[steps + s]}.
+     *
+     * @throws Ops.Fallback when the row must run on GraalJS instead, from step {@code from}
+     *     (the row's edits are then partly made: run it from a copy taken before)
      */
-    Row run(Row input, io.flowengine.internal.run.RowEdits.ColumnCache cache, long[] timing) {
-        io.flowengine.internal.run.RowEdits row = new io.flowengine.internal.run.RowEdits(input);
-        for (int s = 0; s < steps.length; s++) {
+    Object run(io.flowengine.internal.run.RowEdits row, int from, int to, long[] timing) {
+        Row input = row.input();
+        for (int s = from; s < to; s++) {
             long t0 = timing == null ? 0 : System.nanoTime();
-            boolean kept = runStep(steps[s], row, input);
+            Object kept = runStep(steps[s], row, input);
             if (timing != null) {
                 timing[s] += System.nanoTime() - t0;
                 timing[steps.length + s]++;
             }
-            if (!kept) {
-                return null;
+            if (kept != KEPT) {
+                return kept;
             }
         }
-        return row.toRow(cache);
+        return KEPT;
     }
 
-    /** One step on one row: false when the step dropped it. */
-    private boolean runStep(Step step, io.flowengine.internal.run.RowEdits row, Row input) {
+    /** One step on one row: {@link #KEPT}, {@link #DROPPED} or a new row. */
+    private Object runStep(Step step, io.flowengine.internal.run.RowEdits row, Row input) {
         if (step instanceof FilterStep filter) {
-            return Ops.truthy(filter.expr().eval(new Frame(row, input.rowNumber(), input.line(), vars, 0)));
+            return Ops.truthy(filter.expr().eval(new Frame(row, input.rowNumber(), input.line(), vars, 0))) ? KEPT : DROPPED;
         }
         Parser.Body body = ((TransformStep) step).body();
         Frame f = new Frame(row, input.rowNumber(), input.line(), vars, body.locals());
         for (Parser.Stmt statement : body.statements()) {
             int r = statement.exec(f);
             if (r != Parser.NEXT) {
-                return r == Parser.KEEP;
+                return r == Parser.KEEP ? KEPT : r == Parser.OBJECT ? f.result() : DROPPED;
             }
         }
-        return false;
+        return DROPPED;
     }
 }

@@ -10,6 +10,7 @@ final class Frame {
     private final long line;
     private final Map<String, String> vars;
     private final Object[] locals;
+    private io.flowengine.Row result;
 
     Frame(io.flowengine.internal.run.RowEdits row, long rowNumber, long line, Map<String, String> vars, int locals) {
         this.row = row;
@@ -37,5 +38,14 @@ final class Frame {
 
     Object[] locals() {
         return locals;
+    }
+
+    /** The new row a step returned (an object literal). */
+    io.flowengine.Row result() {
+        return result;
+    }
+
+    void result(io.flowengine.Row row) {
+        this.result = row;
     }
 }

@@ -52,8 +52,8 @@ final class Lexer {
             return new Token(Type.STRING, src.substring(start, pos + 1), string(c), start, newline);
         }
         if (c == '`') {
-            template();
-            return new Token(Type.TEMPLATE, src.substring(start, pos), null, start, newline);
+            List<Object> parts = template();
+            return new Token(Type.TEMPLATE, src.substring(start, pos), parts, start, newline);
         }
         if (isDigit(c) || c == '.' && pos + 1 < src.length() && isDigit(src.charAt(pos + 1))) {
             return number(start, newline);
@@ -109,33 +109,56 @@ final class Lexer {
         return newline;
     }
 
-    /** Skips a template literal, nested substitutions included (only a thrown message may hold one). */
-    private void template() {
+    /**
+     * A template literal: its parts in order, each a {@link String} (the cooked text) or a
+     * {@code List<Token>} (a substitution's tokens, ending with an END token).
+     */
+    private List<Object> template() {
         int start = pos;
         pos++;
+        List<Object> parts = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
         while (true) {
             if (pos >= src.length()) {
                 throw new NotCompiled("an unclosed template literal", start);
             }
             char c = src.charAt(pos++);
             if (c == '\\') {
-                pos++;
+                if (pos < src.length() && (src.charAt(pos) == '`' || src.charAt(pos) == '$')) {
+                    text.append(src.charAt(pos++));
+                } else {
+                    escape(text, start);
+                }
             } else if (c == '`') {
-                return;
+                parts.add(text.toString());
+                return parts;
+            } else if (c == '\r') {
+                // a line break in a template is \n, whatever the file holds
+                text.append('\n');
+                if (pos < src.length() && src.charAt(pos) == '\n') {
+                    pos++;
+                }
             } else if (c == '$' && pos < src.length() && src.charAt(pos) == '{') {
                 pos++;
+                parts.add(text.toString());
+                text.setLength(0);
+                List<Token> expr = new ArrayList<>();
                 int depth = 1;
-                while (depth > 0) {
+                while (true) {
                     Token t = next();
                     if (t.type() == Type.END) {
                         throw new NotCompiled("an unclosed template literal", start);
                     }
-                    if (t.is("{")) {
-                        depth++;
-                    } else if (t.is("}")) {
-                        depth--;
+                    depth += t.is("{") ? 1 : t.is("}") ? -1 : 0;
+                    if (depth == 0) {
+                        expr.add(new Token(Type.END, "", null, t.offset(), false));
+                        break;
                     }
+                    expr.add(t);
                 }
+                parts.add(expr);
+            } else {
+                text.append(c);
             }
         }
     }
@@ -156,29 +179,37 @@ final class Lexer {
                 sb.append(c);
                 continue;
             }
-            char e = src.charAt(pos++);
-            switch (e) {
-                case 'n' -> sb.append('\n');
-                case 't' -> sb.append('\t');
-                case 'r' -> sb.append('\r');
-                case 'b' -> sb.append('\b');
-                case 'f' -> sb.append('\f');
-                case 'v' -> sb.append('\u000b');
-                case '\\', '\'', '"' -> sb.append(e);
-                case 'x' -> sb.append((char) hex(pos, 2, start));
-                case 'u' -> sb.append((char) hex(pos, 4, start));
-                case '0' -> {
-                    if (pos < src.length() && isDigit(src.charAt(pos))) {
-                        throw new NotCompiled("an octal escape", start);
-                    }
-                    sb.append('\0');
+            escape(sb, start);
+        }
+    }
+
+    /** The escape after a backslash, appended to {@code sb}. */
+    private void escape(StringBuilder sb, int start) {
+        if (pos >= src.length()) {
+            throw new NotCompiled("an unclosed string", start);
+        }
+        char e = src.charAt(pos++);
+        switch (e) {
+            case 'n' -> sb.append('\n');
+            case 't' -> sb.append('\t');
+            case 'r' -> sb.append('\r');
+            case 'b' -> sb.append('\b');
+            case 'f' -> sb.append('\f');
+            case 'v' -> sb.append('\u000b');
+            case '\\', '\'', '"' -> sb.append(e);
+            case 'x' -> sb.append((char) hex(pos, 2, start));
+            case 'u' -> sb.append((char) hex(pos, 4, start));
+            case '0' -> {
+                if (pos < src.length() && isDigit(src.charAt(pos))) {
+                    throw new NotCompiled("an octal escape", start);
                 }
-                default -> {
-                    if (isDigit(e) || e == '\n' || e == '\r' || e == 0x2028 || e == 0x2029) {
-                        throw new NotCompiled("this escape in a string", start);
-                    }
-                    sb.append(e);
+                sb.append('\0');
+            }
+            default -> {
+                if (isDigit(e) || e == '\n' || e == '\r' || e == 0x2028 || e == 0x2029) {
+                    throw new NotCompiled("this escape in a string", start);
                 }
+                sb.append(e);
             }
         }
     }

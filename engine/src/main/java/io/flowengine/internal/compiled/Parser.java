@@ -28,6 +28,8 @@ final class Parser {
     static final int NEXT = 0;
     static final int KEEP = 1;
     static final int DROP = 2;
+    /** The step returned a new object, left in {@link Frame#result()}. */
+    static final int OBJECT = 3;
 
     /** A compiled function body, with the number of local slots it needs. */
     record Body(Stmt[] statements, int locals) {
@@ -39,8 +41,11 @@ final class Parser {
             "RangeError", "BigInt", "Intl", "encodeURI", "encodeURIComponent", "decodeURI", "decodeURIComponent",
             "escape", "unescape", "arguments");
 
-    private final List<Token> tokens;
+    /** The tokens being read: the step's, or for a while a template substitution's. */
+    private List<Token> tokens;
     private int at;
+    /** Whether this step is the pipeline's last: only the last may return a new object. */
+    private boolean lastStep;
     private String rowName = "row";
     private String ctxName = "ctx";
     private final Map<String, Integer> locals = new HashMap<>();
@@ -60,9 +65,13 @@ final class Parser {
         return e;
     }
 
-    /** A script: top-level constants of literals and {@code function transform(row, ctx) {...}}. */
-    static Body transform(String code) {
+    /**
+     * A script: top-level constants of literals and {@code function transform(row, ctx) {...}};
+     * {@code last}: the pipeline's last step, which may return an object literal.
+     */
+    static Body transform(String code, boolean last) {
         Parser p = new Parser(code);
+        p.lastStep = last;
         Body body = null;
         while (!p.peek().type().equals(Type.END)) {
             if (p.accept(";")) {
@@ -179,6 +188,15 @@ final class Parser {
             if (peek().newlineBefore()) {
                 throw new NotCompiled("a line break after return", t.offset());
             }
+            if (peek().is("{")) {
+                Token open = peek();
+                if (!lastStep) {
+                    throw new NotCompiled("an object returned by a step other than the last", open.offset());
+                }
+                Stmt ret = objectLiteral();
+                expectSemicolon();
+                return ret;
+            }
             Token v = next();
             int result;
             if (rowName != null && v.type() == Type.NAME && v.text().equals(rowName) && !locals.containsKey(rowName)) {
@@ -224,6 +242,67 @@ final class Parser {
             };
         }
         return assignment();
+    }
+
+    /**
+     * {@code return {key: value, ...}}: a new row whose columns are the keys in JavaScript's
+     * order (array indexes first, ascending, then the others as first written; a repeated key
+     * keeps its first place and its last value), each value stored as String(v).
+     */
+    private Stmt objectLiteral() {
+        expect("{");
+        List<String> written = new ArrayList<>();
+        List<Expr> values = new ArrayList<>();
+        while (!accept("}")) {
+            Token key = next();
+            String name;
+            if (key.type() == Type.NAME || key.type() == Type.STRING) {
+                name = key.type() == Type.NAME ? key.text() : (String) key.value();
+            } else if (key.type() == Type.NUMBER) {
+                name = JsNumbers.toString((Double) key.value());
+            } else {
+                throw new NotCompiled(key.is("...") ? "a spread in an object" : key.is("[") ? "a computed key" : "this object literal",
+                        key.offset());
+            }
+            if (name.equals("__proto__")) {
+                throw new NotCompiled("the key __proto__", key.offset());
+            }
+            if (key.type() == Type.NAME && (peek().is(",") || peek().is("}"))) {
+                values.add(name(key));
+            } else {
+                expect(":");
+                values.add(expression());
+            }
+            written.add(name);
+            if (!peek().is("}")) {
+                expect(",");
+            }
+        }
+        // where each key ends up
+        List<String> keys = new ArrayList<>();
+        for (String k : written) {
+            if (!keys.contains(k)) {
+                keys.add(k);
+            }
+        }
+        List<String> order = new ArrayList<>(keys.stream().filter(k -> Ops.arrayIndex(k) >= 0)
+                .sorted(java.util.Comparator.comparingLong(Ops::arrayIndex)).toList());
+        keys.stream().filter(k -> Ops.arrayIndex(k) < 0).forEach(order::add);
+        int[] slot = new int[written.size()];
+        for (int i = 0; i < slot.length; i++) {
+            slot[i] = order.indexOf(written.get(i));
+        }
+        Expr[] exprs = values.toArray(new Expr[0]);
+        io.flowengine.Columns columns = io.flowengine.Columns.of(order);
+        return f -> {
+            String[] out = new String[columns.size()];
+            for (int i = 0; i < exprs.length; i++) {
+                out[slot[i]] = Ops.stored(exprs[i].eval(f));
+            }
+            io.flowengine.Row input = f.row().input();
+            f.result(io.flowengine.Row.of(columns, out, input.rowNumber(), input.line()));
+            return OBJECT;
+        };
     }
 
     private Stmt declaration(boolean isConst) {
@@ -565,9 +644,46 @@ final class Parser {
         Expr a1 = n > 1 ? args.get(1) : f -> Ops.UNDEFINED;
         switch (name.text()) {
             case "toUpperCase":
-                return arity(n, 0, 0, name, f -> Ops.string(receiver.eval(f)).toUpperCase(java.util.Locale.ROOT));
+                return arity(n, 0, 0, name, f -> Ops.checked(Ops.string(receiver.eval(f)).toUpperCase(java.util.Locale.ROOT)));
             case "toLowerCase":
-                return arity(n, 0, 0, name, f -> Ops.string(receiver.eval(f)).toLowerCase(java.util.Locale.ROOT));
+                return arity(n, 0, 0, name, f -> Ops.checked(Ops.string(receiver.eval(f)).toLowerCase(java.util.Locale.ROOT)));
+            case "toString":
+                // a number's, a string's or a boolean's; on null or undefined JavaScript throws
+                return arity(n, 0, 0, name, f -> {
+                    Object v = receiver.eval(f);
+                    if (v == Ops.NULL || v == Ops.UNDEFINED) {
+                        throw Ops.Fallback.INSTANCE;
+                    }
+                    return Ops.toStr(v);
+                });
+            case "lastIndexOf":
+                return arity(n, 1, 1, name, f -> (double) Ops.string(receiver.eval(f)).lastIndexOf(Ops.toStr(a0.eval(f))));
+            case "padStart":
+            case "padEnd": {
+                boolean atStart = name.text().equals("padStart");
+                return arity(n, 1, 2, name, f -> {
+                    String str = Ops.string(receiver.eval(f));
+                    return Ops.pad(str, a0.eval(f), a1.eval(f), atStart);
+                });
+            }
+            case "repeat":
+                return arity(n, 1, 1, name, f -> {
+                    String str = Ops.string(receiver.eval(f));
+                    return Ops.repeat(str, a0.eval(f));
+                });
+            case "replace":
+            case "replaceAll": {
+                boolean all = name.text().equals("replaceAll");
+                return arity(n, 2, 2, name, f -> {
+                    String str = Ops.string(receiver.eval(f));
+                    return Ops.replace(str, a0.eval(f), a1.eval(f), all);
+                });
+            }
+            case "split":
+                return array(arity(n, 0, 2, name, f -> {
+                    String str = Ops.string(receiver.eval(f));
+                    return Ops.split(str, a0.eval(f), a1.eval(f));
+                }), name);
             case "trim":
                 return arity(n, 0, 0, name, f -> JsNumbers.trim(Ops.string(receiver.eval(f))));
             case "trimStart":
@@ -602,6 +718,67 @@ final class Parser {
         }
     }
 
+    /**
+     * What follows an expression whose value is an array of strings ({@code split}): an element
+     * ({@code [i]}), {@code length}, {@code join()}, {@code includes()}, {@code indexOf()}, or
+     * {@code slice()} and more of the same. The array itself never becomes a value.
+     */
+    private Expr array(Expr array, Token where) {
+        Token t = peek();
+        if (t.is("[")) {
+            next();
+            Expr key = expression();
+            expect("]");
+            return f -> {
+                String[] a = (String[]) array.eval(f);
+                return Ops.element(a, key.eval(f));
+            };
+        }
+        if (!t.is(".")) {
+            throw new NotCompiled("an array used other than as [i], length, join, includes, indexOf or slice", where.offset());
+        }
+        next();
+        Token m = expectName();
+        if (m.text().equals("length") && !peek().is("(")) {
+            return f -> (double) ((String[]) array.eval(f)).length;
+        }
+        expect("(");
+        List<Expr> args = new ArrayList<>();
+        while (!accept(")")) {
+            if (!args.isEmpty()) {
+                expect(",");
+            }
+            args.add(expression());
+        }
+        int n = args.size();
+        Expr a0 = n > 0 ? args.get(0) : f -> Ops.UNDEFINED;
+        Expr a1 = n > 1 ? args.get(1) : f -> Ops.UNDEFINED;
+        switch (m.text()) {
+            case "join":
+                return arity(n, 0, 1, m, f -> {
+                    String[] a = (String[]) array.eval(f);
+                    return Ops.join(a, a0.eval(f));
+                });
+            case "includes":
+                return arity(n, 1, 1, m, f -> {
+                    String[] a = (String[]) array.eval(f);
+                    return Ops.indexOf(a, a0.eval(f)) >= 0;
+                });
+            case "indexOf":
+                return arity(n, 1, 1, m, f -> {
+                    String[] a = (String[]) array.eval(f);
+                    return Ops.indexOf(a, a0.eval(f));
+                });
+            case "slice":
+                return array(arity(n, 0, 2, m, f -> {
+                    String[] a = (String[]) array.eval(f);
+                    return Ops.slice(a, a0.eval(f), a1.eval(f));
+                }), m);
+            default:
+                throw new NotCompiled("the array method '" + m.text() + "'", m.offset());
+        }
+    }
+
     /** {@code e}, when the call has from {@code min} to {@code max} arguments; else the method is not compiled. */
     private static Expr arity(int n, int min, int max, Token name, Expr e) {
         if (n < min || n > max) {
@@ -618,7 +795,7 @@ final class Parser {
                 return f -> v;
             }
             case TEMPLATE:
-                throw new NotCompiled("a template literal", t.offset());
+                return template(t);
             case PUNCT:
                 if (t.is("(")) {
                     Expr e = expression();
@@ -631,6 +808,48 @@ final class Parser {
                 return name(t);
             default:
                 throw new NotCompiled("the end of the code here", t.offset());
+        }
+    }
+
+    /** A template literal: its text with each substitution's value as String(v). */
+    @SuppressWarnings("unchecked")
+    private Expr template(Token t) {
+        List<Object> pieces = new ArrayList<>();
+        for (Object part : (List<Object>) t.value()) {
+            if (part instanceof String text) {
+                if (!text.isEmpty()) {
+                    pieces.add(text);
+                }
+            } else {
+                pieces.add(substitution((List<Token>) part));
+            }
+        }
+        Object[] all = pieces.toArray();
+        return f -> {
+            StringBuilder sb = new StringBuilder();
+            for (Object p : all) {
+                sb.append(p instanceof String text ? text : Ops.toStr(((Expr) p).eval(f)));
+                if (sb.length() > Ops.LONGEST) {
+                    throw Ops.Fallback.INSTANCE;
+                }
+            }
+            return sb.toString();
+        };
+    }
+
+    /** The expression of a template's {@code ${...}}, in the scope of the code around it. */
+    private Expr substitution(List<Token> sub) {
+        List<Token> outer = tokens;
+        int outerAt = at;
+        tokens = sub;
+        at = 0;
+        try {
+            Expr e = expression();
+            expectEnd();
+            return e;
+        } finally {
+            tokens = outer;
+            at = outerAt;
         }
     }
 
@@ -682,17 +901,68 @@ final class Parser {
                 return call1(t, Ops::truthy);
             case "isNaN":
                 return call1(t, a -> Double.isNaN(Ops.toNumber(a)));
+            case "parseFloat":
+                return parseFloat(t);
+            case "parseInt":
+                return parseInt(t);
             case "Math":
                 return math(t);
             default:
+                if (n.equals("new") && peek().type() == Type.NAME) {
+                    throw new NotCompiled("'new " + peek().text() + "'", t.offset());
+                }
                 throw new NotCompiled("the name '" + n + "'", t.offset());
         }
     }
 
-    /** {@code Number.isNaN(x)}, {@code Number.isFinite(x)}, {@code Number.isInteger(x)}: no conversion. */
+    private Expr parseFloat(Token t) {
+        List<Expr> args = arguments();
+        if (args.isEmpty()) {
+            return f -> Double.NaN;
+        }
+        Expr a = args.get(0);
+        return f -> Ops.parseFloat(Ops.toStr(a.eval(f)));
+    }
+
+    private Expr parseInt(Token t) {
+        List<Expr> args = arguments();
+        if (args.isEmpty()) {
+            return f -> Double.NaN;
+        }
+        Expr a = args.get(0);
+        Expr radix = args.size() > 1 ? args.get(1) : f -> Ops.UNDEFINED;
+        return f -> {
+            String str = Ops.toStr(a.eval(f));
+            return Ops.parseInt(str, radix.eval(f));
+        };
+    }
+
+    /** {@code (a, b, ...)}: a call's arguments. */
+    private List<Expr> arguments() {
+        expect("(");
+        List<Expr> args = new ArrayList<>();
+        while (!accept(")")) {
+            if (!args.isEmpty()) {
+                expect(",");
+            }
+            args.add(expression());
+        }
+        return args;
+    }
+
+    /**
+     * {@code Number.isNaN(x)}, {@code Number.isFinite(x)}, {@code Number.isInteger(x)} (no
+     * conversion); {@code Number.parseFloat} and {@code Number.parseInt}, the global functions.
+     */
     private Expr numberFunction() {
         expect(".");
         Token fn = expectName();
+        if (fn.text().equals("parseFloat")) {
+            return parseFloat(fn);
+        }
+        if (fn.text().equals("parseInt")) {
+            return parseInt(fn);
+        }
         expect("(");
         Expr a = expression();
         expect(")");
@@ -745,6 +1015,11 @@ final class Parser {
                 }
                 return r;
             };
+        }
+        if (fn.text().equals("pow")) {
+            // GraalJS squares for an exponent it holds as an int and calls Math.pow for one it
+            // holds as a double: the result depends on how the engine represents the number
+            throw new NotCompiled("Math.pow", fn.offset());
         }
         if (args.size() != 1) {
             throw new NotCompiled("Math." + fn.text() + " with " + args.size() + " arguments", fn.offset());

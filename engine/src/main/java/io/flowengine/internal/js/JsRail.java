@@ -36,8 +36,7 @@ public final class JsRail implements Rail {
     private final io.flowengine.internal.run.RowEdits.ColumnCache columnCache = new io.flowengine.internal.run.RowEdits.ColumnCache();
     private int calls;
     /** The rows of the chunk in progress, for naming the record of a stuck script. */
-    private volatile Row[] current;
-    private volatile int currentFrom;
+    private volatile RowProxy[] current;
     private volatile boolean abandoned;
     /** Why the context was abandoned (set before {@code abandoned}). */
     private volatile FlowEngineException abandonedBecause;
@@ -84,7 +83,7 @@ public final class JsRail implements Rail {
             this.stringify = api.getMember("stringify");
             this.string = api.getMember("string");
             this.state = context.eval("js", "({i: 0, step: -1, res: null, status: null, resume: false, nums: null, lines: null, ctx: null,"
-                    + " timed: false, nanos: null, calls: null})");
+                    + " timed: false, nanos: null, calls: null, start: 0, stop: 0})");
             Value vars = context.eval("js", "(function(v){ return JSON.parse(v); })").execute(scripts.varsJson());
             state.putMember("ctx", api.getMember("context").execute(state, vars));
             watch.end();
@@ -102,19 +101,39 @@ public final class JsRail implements Rail {
      */
     @Override
     public void process(Row[] rows, int from, int to, ScriptResults results) {
+        RowProxy[] proxies = new RowProxy[to - from];
+        for (int i = 0; i < proxies.length; i++) {
+            proxies[i] = new RowProxy(rows[from + i], text);
+        }
+        run(proxies, 0, scripts.steps().size(), false, results);
+    }
+
+    /**
+     * Runs steps {@code [start, stop)} only, on rows that earlier (compiled) steps have edited: a
+     * row that is still the row itself after step {@code stop - 1} keeps its edits in place and is
+     * {@linkplain ScriptResults#reached reached}, for the steps after to go on with; anything
+     * else a step returned (a new object, an array) goes on through every later step here, and is
+     * final. Indexes into {@code rows[0..count)}.
+     */
+    public void process(io.flowengine.internal.run.RowEdits[] rows, int count, int start, int stop, ScriptResults results) {
+        RowProxy[] proxies = new RowProxy[count];
+        for (int i = 0; i < count; i++) {
+            proxies[i] = new RowProxy(rows[i], text);
+        }
+        run(proxies, start, stop, true, results);
+    }
+
+    private void run(RowProxy[] proxies, int start, int stop, boolean partial, ScriptResults results) {
         if (abandoned) {
             throw abandonedBecause;
         }
-        current = rows;
-        currentFrom = from;
+        current = proxies;
         runner = Thread.currentThread();
-        int count = to - from;
-        RowProxy[] proxies = new RowProxy[count];
+        int count = proxies.length;
         StringBuilder numbers = new StringBuilder(count * 8);
         StringBuilder lines = new StringBuilder(count * 8);
         for (int i = 0; i < count; i++) {
-            Row r = rows[from + i];
-            proxies[i] = new RowProxy(r, text);
+            Row r = proxies[i].input();
             if (i > 0) {
                 numbers.append(',');
                 lines.append(',');
@@ -127,6 +146,8 @@ public final class JsRail implements Rail {
         state.putMember("res", res);
         state.putMember("status", newArray.execute());
         state.putMember("resume", false);
+        state.putMember("start", start);
+        state.putMember("stop", stop);
         StepTimings timings = scripts.timings();
         boolean timed = timings != null && calls++ % StepTimings.SAMPLE_EVERY == 0;
         state.putMember("timed", timed);
@@ -187,8 +208,14 @@ public final class JsRail implements Rail {
         for (int i = 0; i < count; i++) {
             switch (status.charAt(i)) {
                 case '0' -> results.filtered(i);
-                case '1' -> results.produced(i, proxies[i].toRow(columnCache));
-                case '2' -> decode(i, rows[from + i], res, results);
+                case '1' -> {
+                    if (partial) {
+                        results.reached(i);
+                    } else {
+                        results.produced(i, proxies[i].toRow(columnCache));
+                    }
+                }
+                case '2' -> decode(i, proxies[i].input(), res, results);
                 default -> {
                     // 'e': failed, already reported
                 }
@@ -323,8 +350,8 @@ public final class JsRail implements Rail {
      * waiting for ever.
      */
     private void stuck(int index) {
-        Row[] rows = current;
-        Row row = rows == null || index < 0 || currentFrom + index >= rows.length ? null : rows[currentFrom + index];
+        RowProxy[] rows = current;
+        Row row = rows == null || index < 0 || index >= rows.length ? null : rows[index].input();
         List<String> names = scripts.stepNames();
         FlowEngineException e = new FlowEngineException((names.size() == 1 ? "step '" + names.get(0) + "'"
                 : "one of the steps " + names.stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(", ")))

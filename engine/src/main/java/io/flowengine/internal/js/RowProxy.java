@@ -17,6 +17,8 @@ final class RowProxy implements ProxyObject {
 
     private final RowEdits edits;
     private final ValueText text;
+    /** What {@link #reset()} goes back to; null: the input row. */
+    private final RowEdits start;
 
     /** Converts a guest value to the string stored in a row. */
     interface ValueText {
@@ -26,11 +28,27 @@ final class RowProxy implements ProxyObject {
     RowProxy(Row input, ValueText text) {
         this.edits = new RowEdits(input);
         this.text = text;
+        this.start = null;
     }
 
-    /** Back to the input's values, undoing what a script did (before running the row again). */
+    /** A proxy over {@code edits}, which earlier (compiled) steps have made; {@link #reset()} goes back to them. */
+    RowProxy(RowEdits edits, ValueText text) {
+        this.edits = edits;
+        this.text = text;
+        this.start = edits.snapshot();
+    }
+
+    /** Back to the row as it came, undoing what a script did (before running the row again). */
     void reset() {
-        edits.reset();
+        if (start == null) {
+            edits.reset();
+        } else {
+            edits.restore(start);
+        }
+    }
+
+    Row input() {
+        return edits.input();
     }
 
     @Override

@@ -8,6 +8,14 @@ public interface ScriptResults {
     /** Input row {@code index} produced {@code row} (called once per produced row). */
     void produced(int index, Row row);
 
+    /**
+     * Input row {@code index} came out of the steps that ran as the row itself, its edits made in
+     * place, for the steps after them to go on with (only when a rail runs some of the steps).
+     */
+    default void reached(int index) {
+        throw new IllegalStateException("only a rail that runs some of the steps reaches a row");
+    }
+
     /** Input row {@code index} was dropped on purpose (a filter, or null/[] returned). */
     void filtered(int index);
 

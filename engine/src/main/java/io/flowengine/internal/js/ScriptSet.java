@@ -34,7 +34,7 @@ public final class ScriptSet {
     private final String varsJson;
     private final java.time.Duration timeout;
     private final StepTimings timings;
-    /** How each step runs, and the compiled steps when every one compiles; null: all on GraalJS. */
+    /** How each step runs, and the compiled steps when at least one compiles; null: all on GraalJS. */
     private final io.flowengine.internal.compiled.CompiledSteps.Compilation compilation;
 
     /** One compiled step and how to map positions in its wrapped source back to the file. */
@@ -103,7 +103,7 @@ public final class ScriptSet {
         return new ScriptSet(List.copyOf(steps), varsJson, timeout, null, null);
     }
 
-    /** The steps compiled to Java, when every step compiles (and execution.javascript is auto). */
+    /** The steps, those that compile compiled to Java, when at least one does (and execution.javascript is auto). */
     public java.util.Optional<io.flowengine.internal.compiled.CompiledSteps> compiled() {
         return compilation == null ? java.util.Optional.empty() : compilation.steps();
     }
@@ -115,15 +115,12 @@ public final class ScriptSet {
 
     /** How each step runs: compiled, or on GraalJS and why. */
     public List<io.flowengine.internal.compiled.CompiledSteps.Runtime> runtimes() {
-        if (compilation != null && compilation.steps().isPresent()) {
+        if (compilation != null) {
             return compilation.runtimes();
         }
         List<io.flowengine.internal.compiled.CompiledSteps.Runtime> all = new ArrayList<>();
-        for (int i = 0; i < steps.size(); i++) {
-            String why = compilation == null ? "execution.javascript is graaljs"
-                    : compilation.runtimes().get(i).compiled() ? "another step of the pipeline is not compiled"
-                    : compilation.runtimes().get(i).reason();
-            all.add(new io.flowengine.internal.compiled.CompiledSteps.Runtime(steps.get(i).name(), false, why));
+        for (Step step : steps) {
+            all.add(new io.flowengine.internal.compiled.CompiledSteps.Runtime(step.name(), false, "execution.javascript is graaljs"));
         }
         return all;
     }

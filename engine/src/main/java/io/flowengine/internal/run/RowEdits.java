@@ -96,6 +96,22 @@ public final class RowEdits {
         removed = false;
     }
 
+    /** An independent copy of this row as it is now (to go back to, should a step run again). */
+    public RowEdits snapshot() {
+        RowEdits c = new RowEdits(input);
+        c.restore(this);
+        return c;
+    }
+
+    /** Back to what {@code saved} (a {@link #snapshot()} of this row) holds. */
+    public void restore(RowEdits saved) {
+        values = saved.values == null ? null : saved.values.clone();
+        addedKeys = saved.addedKeys == null ? null : saved.addedKeys.clone();
+        addedValues = saved.addedValues == null ? null : saved.addedValues.clone();
+        added = saved.added;
+        removed = saved.removed;
+    }
+
     /** The row's columns now, in order. */
     public List<String> keys() {
         Columns in = input.columns();

@@ -5,6 +5,9 @@
 // '1' the row itself came out, '2' something else came out (a new object or an array; the host
 // reads it from st.res). A row that throws leaves st.i and st.step pointing at it; the host
 // records the error, sets st.resume and calls run again to go on with the next row.
+// st.start and st.stop bound the steps run (compiled steps run in Java around them): a row that
+// is still itself at st.stop comes back as '1' for the steps after; anything else (a new
+// object, an array) goes on through every later step here, so it never leaves JavaScript.
 (function () {
   'use strict';
 
@@ -151,16 +154,18 @@
         const timed = st.timed;
         const nanos = st.nanos;
         const calls = st.calls;
+        const start = st.start;
+        const stop = st.stop;
         for (; st.i < count; st.i++) {
           const row = rows[st.i];
           let r = row;
-          let s = 0;
+          let s = start;
           // the common case inline: each step returns an object or null
           if (timed) {
             // sampled: the time of each step's call on the common path (rows that an array
             // return fans out are not timed)
             let t0 = clock();
-            for (; s < n; s++) {
+            for (; s < stop; s++) {
               st.step = s;
               r = steps[s](r, ctx);
               const t1 = clock();
@@ -170,14 +175,16 @@
               if (r === null || r === undefined || typeof r !== 'object' || Array.isArray(r)) break;
             }
           } else {
-            for (; s < n; s++) {
+            for (; s < stop; s++) {
               st.step = s;
               r = steps[s](r, ctx);
               if (r === null || r === undefined || typeof r !== 'object' || Array.isArray(r)) break;
             }
           }
-          if (s < n) {
+          if (s < stop) {
             r = after(s, r, ctx, st);
+          } else if (r !== row && stop < n) {
+            r = apply(stop, r, ctx, st);
           }
           if (r === null) {
             status.push('0');
