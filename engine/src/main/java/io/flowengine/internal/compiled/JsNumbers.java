@@ -97,14 +97,123 @@ final class JsNumbers {
             best = shorter;
         }
         if (best == null) {
-            BigDecimal exact = new BigDecimal(x);
-            best = closestAt(exact, 16, x);
+            best = closest(x, 16);
             if (best == null) {
-                best = closestAt(exact, 17, x);
+                best = closest(x, 17);
+            }
+            if (best == null || best == SLOW) {
+                best = slowShortest16or17(x);
             }
         }
         return best.stripTrailingZeros();
     }
+
+    /** 16 or 17 digits from the exact value of x, with BigDecimal (the reference for {@link #closest}). */
+    static BigDecimal slowShortest16or17(double x) {
+        BigDecimal exact = new BigDecimal(x);
+        BigDecimal best = closestAt(exact, 16, x);
+        return best != null ? best : closestAt(exact, 17, x);
+    }
+
+    private static final long[] POW5 = new long[28];
+    private static final long[] POW10 = new long[19];
+
+    static {
+        POW5[0] = 1;
+        for (int i = 1; i < POW5.length; i++) {
+            POW5[i] = POW5[i - 1] * 5;
+        }
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) {
+            POW10[i] = POW10[i - 1] * 10;
+        }
+    }
+
+    /**
+     * The closest decimal of {@code p} significant digits (16 or 17) to {@code x} when it reads
+     * back as x (of two equally close, the even one), as {@link #closestAt} finds it but in 128-bit
+     * integer arithmetic: x = m × 2^q, so x × 10^s = m × 5^s / 2^shift, whose quotient is the
+     * candidate and whose remainder decides its rounding and whether it reads back (it does when
+     * it lies within half an ulp of x: 2 × distance < 5^s in units of 2^-shift, an exact tie
+     * reading back when m is even). Null when no p-digit decimal reads back, and also where this
+     * arithmetic does not reach (large or tiny x, powers of two): the caller then uses BigDecimal.
+     */
+    static BigDecimal closest(double x, int p) {
+        long bits = Double.doubleToRawLongBits(x);
+        int biased = (int) ((bits >>> 52) & 0x7ff);
+        long m = (bits & 0xFFFFFFFFFFFFFL) | (1L << 52);
+        if (biased == 0 || biased == 0x7ff || m == 1L << 52 || x <= 0) {
+            return SLOW;
+        }
+        int q = biased - 1075;
+        int k = (int) Math.floor(Math.log10(x));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int s = p - 1 - k;
+            int shift = -(q + s);
+            if (s < 0 || s >= POW5.length || shift <= 0 || shift >= 127) {
+                return SLOW;
+            }
+            long five = POW5[s];
+            // N = m × 5^s < 2^53 × 2^63: 116 bits
+            long lo = m * five;
+            long hi = Math.multiplyHigh(m, five);
+            long floor;
+            long remHi;
+            long remLo;
+            if (shift >= 64) {
+                floor = hi >>> (shift - 64);
+                remHi = shift == 64 ? 0 : hi & ((1L << (shift - 64)) - 1);
+                remLo = lo;
+            } else {
+                if (hi >>> shift != 0) {
+                    return SLOW;
+                }
+                floor = (lo >>> shift) | (hi << (64 - shift));
+                remHi = 0;
+                remLo = lo & ((1L << shift) - 1);
+            }
+            if (floor < POW10[p - 1]) {
+                k--;
+                continue;
+            }
+            if (floor >= POW10[p]) {
+                k++;
+                continue;
+            }
+            // half = 2^(shift - 1)
+            long halfHi = shift - 1 >= 64 ? 1L << (shift - 65) : 0;
+            long halfLo = shift - 1 >= 64 ? 0 : 1L << (shift - 1);
+            int vsHalf = remHi != halfHi ? Long.compareUnsigned(remHi, halfHi) : Long.compareUnsigned(remLo, halfLo);
+            boolean up = vsHalf > 0 || vsHalf == 0 && (floor & 1) == 1;
+            // the distance from x to the candidate, in units of 2^-shift
+            long distHi;
+            long distLo;
+            if (up) {
+                // 2^shift - rem
+                long oneHi = shift >= 64 ? 1L << (shift - 64) : 0;
+                long oneLo = shift >= 64 ? 0 : 1L << shift;
+                distLo = oneLo - remLo;
+                distHi = oneHi - remHi - (Long.compareUnsigned(oneLo, remLo) < 0 ? 1 : 0);
+            } else {
+                distHi = remHi;
+                distLo = remLo;
+            }
+            if (distHi != 0 || Long.compareUnsigned(distLo, 1L << 62) >= 0) {
+                return null;
+            }
+            long twice = distLo << 1;
+            boolean readsBack = twice < five || twice == five && (m & 1) == 0;
+            if (!readsBack) {
+                return null;
+            }
+            long c = up ? floor + 1 : floor;
+            return BigDecimal.valueOf(c, s);
+        }
+        return SLOW;
+    }
+
+    /** {@link #closest} could not decide: BigDecimal must. */
+    static final BigDecimal SLOW = new BigDecimal("-1");
 
     /** Java's form of a positive double as {digits without leading or trailing zeros, exponent}: x = digits × 10^exponent. */
     private static String[] decimal(String javaForm) {
@@ -203,7 +312,8 @@ final class JsNumbers {
         if (intDigits + fracDigits == 0) {
             return Double.NaN;
         }
-        if (i < t.length() && (t.charAt(i) == 'e' || t.charAt(i) == 'E')) {
+        boolean exponent = i < t.length() && (t.charAt(i) == 'e' || t.charAt(i) == 'E');
+        if (exponent) {
             i++;
             if (i < t.length() && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
                 i++;
@@ -220,8 +330,22 @@ final class JsNumbers {
         if (i != t.length()) {
             return Double.NaN;
         }
-        // the text is a JavaScript StrDecimalLiteral, which Java's parser reads with the same rounding
-        double v = Double.parseDouble(t.substring(start));
+        double v;
+        if (!exponent && intDigits + fracDigits <= 15) {
+            // up to 15 digits are exact in a double, and so is 10^fracDigits: one division,
+            // correctly rounded, is the nearest double to the decimal (Clinger's fast path)
+            long digits = 0;
+            for (int j = start; j < t.length(); j++) {
+                char c = t.charAt(j);
+                if (c != '.') {
+                    digits = digits * 10 + (c - '0');
+                }
+            }
+            v = fracDigits == 0 ? (double) digits : (double) digits / POW10[fracDigits];
+        } else {
+            // the text is a JavaScript StrDecimalLiteral, which Java's parser reads with the same rounding
+            v = Double.parseDouble(t.substring(start));
+        }
         return negative ? -v : v;
     }
 

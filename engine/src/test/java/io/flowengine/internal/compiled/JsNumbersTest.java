@@ -60,6 +60,58 @@ class JsNumbersTest {
         }
     }
 
+    /** The 128-bit arithmetic for 16 and 17 digits against BigDecimal's exact value, on 2 million doubles. */
+    @Test
+    void closestDigitsInIntegerArithmeticAreBigDecimals() {
+        Random r = new Random(17);
+        int decided = 0;
+        for (int i = 0; i < 2_000_000; i++) {
+            double x = switch (i % 5) {
+                case 0 -> r.nextInt(10_000_000) / 100.0 * (1 + r.nextInt(50));
+                case 1 -> r.nextDouble() * Math.pow(10, r.nextInt(34) - 14);
+                case 2 -> Math.abs(Double.longBitsToDouble(r.nextLong()));
+                case 3 -> (r.nextInt(100_000) + r.nextDouble()) / (1 + r.nextInt(999));
+                default -> Math.nextUp(r.nextInt(1_000_000) / 1000.0);
+            };
+            if (!(x > 0) || Double.isInfinite(x) || x < Double.MIN_NORMAL) {
+                continue;
+            }
+            java.math.BigDecimal fast = JsNumbers.closest(x, 16);
+            if (fast == null) {
+                fast = JsNumbers.closest(x, 17);
+            }
+            if (fast == JsNumbers.SLOW) {
+                continue;
+            }
+            decided++;
+            java.math.BigDecimal slow = JsNumbers.slowShortest16or17(x);
+            assertThat(fast).as("%s (bits %x)", x, Double.doubleToRawLongBits(x)).isNotNull();
+            assertThat(fast.stripTrailingZeros()).as("%s (bits %x)", x, Double.doubleToRawLongBits(x)).isEqualTo(slow.stripTrailingZeros());
+        }
+        assertThat(decided).as("values the integer arithmetic decided").isGreaterThan(1_000_000);
+    }
+
+    @Test
+    void decimalStringsReadAsJavaReadsThem() {
+        Random r = new Random(23);
+        for (int i = 0; i < 1_000_000; i++) {
+            StringBuilder b = new StringBuilder(r.nextBoolean() ? "" : "-");
+            int whole = r.nextInt(10);
+            for (int j = 0; j < whole; j++) {
+                b.append((char) ('0' + r.nextInt(10)));
+            }
+            int frac = r.nextInt(12);
+            if (frac > 0 || whole == 0) {
+                b.append('.');
+                for (int j = 0; j < Math.max(frac, 1); j++) {
+                    b.append((char) ('0' + r.nextInt(10)));
+                }
+            }
+            String t = b.toString();
+            assertThat(Double.doubleToRawLongBits(JsNumbers.toNumber(t))).as(t).isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(t)));
+        }
+    }
+
     @Test
     void toFixedIsGraalJsToFixed() {
         Random r = new Random(7);
