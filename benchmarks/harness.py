@@ -10,7 +10,8 @@ tool's speed relative to FlowEngine's CLI. Everything in the table comes from th
     python3 benchmarks/harness.py --rows 1000 --runs 5 --tools flowengine,miller
     python3 benchmarks/harness.py --rows 1000000 --runs 3 --markdown /tmp/table.md
 
-Tools: flowengine (the CLI launcher, cold: a new JVM per run), flowengine-serve (a fresh server
+Tools: flowengine (the CLI launcher, cold: a new JVM per run; its steps compile),
+flowengine-graaljs (the same with execution.javascript: graaljs, benchmarks/bench-graaljs.yaml), flowengine-serve (a fresh server
 per run; the time is the upload with curl, from request to last byte of the response; the RSS
 is the server's), duckdb (@duckdb/node-api), miller (mlr), node (csv-parse + csv-stringify).
 A tool that is not installed is skipped with a note; npm packages are installed on first use
@@ -34,7 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 LAUNCHER = os.path.join(ROOT, "cli", "target", "flowengine")
 NODE_DIR = os.path.join(HERE, "harness")
-ALL_TOOLS = ["flowengine", "flowengine-serve", "duckdb", "miller", "node"]
+ALL_TOOLS = ["flowengine", "flowengine-graaljs", "flowengine-serve", "duckdb", "miller", "node"]
 MILLER_JOB = ["put", "$total = $amount * $quantity; $name = toupper($name)", "then", "filter", '$status != "cancelled"']
 
 
@@ -106,6 +107,8 @@ def serve_once(data, out, workdir):
 def command(tool, data, out):
     if tool == "flowengine":
         return [LAUNCHER, "run", os.path.join(HERE, "bench.yaml"), "-i", data, "-o", out, "-q"]
+    if tool == "flowengine-graaljs":
+        return [LAUNCHER, "run", os.path.join(HERE, "bench-graaljs.yaml"), "-i", data, "-o", out, "-q"]
     if tool == "duckdb":
         return ["node", os.path.join(NODE_DIR, "duckdb.mjs"), data, out]
     if tool == "node":

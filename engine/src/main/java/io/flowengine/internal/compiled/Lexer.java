@@ -175,6 +175,9 @@ final class Lexer {
             if (c == quote) {
                 return sb.toString();
             }
+            if (c == '\n' || c == '\r') {
+                throw new NotCompiled("a line break in a string", start);
+            }
             if (c != '\\') {
                 sb.append(c);
                 continue;

@@ -41,6 +41,17 @@ final class Parser {
             "RangeError", "BigInt", "Intl", "encodeURI", "encodeURIComponent", "decodeURI", "decodeURIComponent",
             "escape", "unescape", "arguments");
 
+    /**
+     * Words that may not name a binding (in strict code, the stricter rule; a superset is
+     * harmless: such a step runs on GraalJS). Whatever this parser accepts must be valid
+     * JavaScript, since a pipeline whose steps all compile is not parsed by GraalJS.
+     */
+    private static final Set<String> RESERVED = Set.of("break", "case", "catch", "class", "const", "continue", "debugger",
+            "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if",
+            "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try",
+            "typeof", "var", "void", "while", "with", "yield", "let", "static", "implements", "interface", "package",
+            "private", "protected", "public", "await", "async", "of", "get", "set");
+
     /** The tokens being read: the step's, or for a while a template substitution's. */
     private List<Token> tokens;
     private int at;
@@ -60,7 +71,7 @@ final class Parser {
     static Expr filter(String code) {
         Parser p = new Parser(code);
         Expr e = p.expression();
-        p.accept(";");
+        // no semicolon: the expression is wrapped in parentheses, where one is a syntax error
         p.expectEnd();
         return e;
     }
@@ -95,8 +106,8 @@ final class Parser {
 
     private void topLevelConstant() {
         do {
-            Token name = expectName();
-            if (GLOBALS.contains(name.text()) || topLevel.containsKey(name.text())) {
+            Token name = bindingName();
+            if (GLOBALS.contains(name.text()) || topLevel.containsKey(name.text()) || name.text().equals("transform")) {
                 throw new NotCompiled("a constant named '" + name.text() + "'", name.offset());
             }
             expect("=");
@@ -128,7 +139,7 @@ final class Parser {
             if (!params.isEmpty()) {
                 expect(",");
             }
-            params.add(expectName().text());
+            params.add(bindingName().text());
         }
         if (params.size() > 2 || params.size() == 2 && params.get(0).equals(params.get(1))) {
             throw new NotCompiled("these parameters", fn.offset());
@@ -268,6 +279,9 @@ final class Parser {
                 throw new NotCompiled("the key __proto__", key.offset());
             }
             if (key.type() == Type.NAME && (peek().is(",") || peek().is("}"))) {
+                if (RESERVED.contains(name)) {
+                    throw new NotCompiled("the shorthand '" + name + "'", key.offset());
+                }
                 values.add(name(key));
             } else {
                 expect(":");
@@ -308,10 +322,13 @@ final class Parser {
     private Stmt declaration(boolean isConst) {
         List<Stmt> inits = new ArrayList<>();
         do {
-            Token name = expectName();
+            Token name = bindingName();
             if (locals.containsKey(name.text()) || name.text().equals(rowName) || name.text().equals(ctxName)
                     || GLOBALS.contains(name.text()) || topLevel.containsKey(name.text())) {
                 throw new NotCompiled("a local that hides another name ('" + name.text() + "')", name.offset());
+            }
+            if (isConst && !peek().is("=")) {
+                throw new NotCompiled("a const without a value", name.offset());
             }
             Expr init = accept("=") ? expression() : f -> Ops.UNDEFINED;
             int slot = locals.size();
@@ -420,11 +437,20 @@ final class Parser {
         return cond;
     }
 
+    /** Whether the last {@link #or()} consumed a {@code ||} or {@code &&} of its own (not in parentheses). */
+    private boolean logical;
+
     private Expr nullish() {
         Expr left = or();
-        while (accept("??")) {
+        boolean mixed = logical;
+        while (peek().is("??")) {
+            Token op = next();
             Expr l = left;
             Expr r = or();
+            if (mixed || logical) {
+                // a ?? b || c is a syntax error: ?? does not mix with || or && unparenthesized
+                throw new NotCompiled("?? beside || or && without parentheses", op.offset());
+            }
             left = f -> {
                 Object v = l.eval(f);
                 return v == Ops.NULL || v == Ops.UNDEFINED ? r.eval(f) : v;
@@ -435,7 +461,9 @@ final class Parser {
 
     private Expr or() {
         Expr left = and();
+        boolean any = logical;
         while (accept("||")) {
+            any = true;
             Expr l = left;
             Expr r = and();
             left = f -> {
@@ -443,12 +471,15 @@ final class Parser {
                 return Ops.truthy(v) ? v : r.eval(f);
             };
         }
+        logical = any;
         return left;
     }
 
     private Expr and() {
         Expr left = equality();
+        boolean any = false;
         while (accept("&&")) {
+            any = true;
             Expr l = left;
             Expr r = equality();
             left = f -> {
@@ -456,6 +487,7 @@ final class Parser {
                 return Ops.truthy(v) ? r.eval(f) : v;
             };
         }
+        logical = any;
         return left;
     }
 
@@ -798,8 +830,10 @@ final class Parser {
                 return template(t);
             case PUNCT:
                 if (t.is("(")) {
+                    boolean outer = logical;
                     Expr e = expression();
                     expect(")");
+                    logical = outer;
                     return e;
                 }
                 throw new NotCompiled(t.is("/") ? "a regular expression" : t.is("[") ? "an array" : t.is("{") ? "an object literal"
@@ -1090,13 +1124,33 @@ final class Parser {
         }
     }
 
-    /** Statements end with a semicolon here: code that relies on automatic insertion stays on GraalJS. */
+    /**
+     * The end of a statement: a semicolon, or where JavaScript inserts one (automatic semicolon
+     * insertion): before a line break, a closing brace or the end of the code, when the next token
+     * cannot go on with the statement. This parser has read as far as the statement can go, so
+     * the next token cannot continue it in the subset; tokens that would continue it in
+     * JavaScript beyond the subset ({@code (}, {@code [}, a template, {@code ?.}) were refused
+     * before we get here, and no statement of the subset starts with one.
+     */
     private void expectSemicolon() {
         Token t = peek();
-        if (!t.is(";")) {
-            throw new NotCompiled("a statement without a semicolon", t.offset());
+        if (t.is(";")) {
+            next();
+            return;
         }
-        next();
+        if (t.newlineBefore() && t.type() != Type.TEMPLATE || t.is("}") || t.type() == Type.END) {
+            return;
+        }
+        throw new NotCompiled("'" + t.text() + "' where the statement should end", t.offset());
+    }
+
+    /** A name that declares something: not a reserved word. */
+    private Token bindingName() {
+        Token t = expectName();
+        if (RESERVED.contains(t.text())) {
+            throw new NotCompiled("the name '" + t.text() + "'", t.offset());
+        }
+        return t;
     }
 
     private Token expectName() {

@@ -76,15 +76,21 @@ public final class ScriptSet {
      */
     public static ScriptSet compile(PipelineSpec spec) {
         ScriptSet set = build(spec.steps(), toJson(spec.vars()), spec.execution().scriptTimeout());
-        List<Problem> problems = set.check();
-        if (!problems.isEmpty()) {
-            throw new PipelineValidationException(problems);
+        boolean graaljs = spec.execution().javascript() == PipelineSpec.JavaScriptMode.GRAALJS || spec.steps().isEmpty();
+        io.flowengine.internal.compiled.CompiledSteps.Compilation compilation = graaljs ? null
+                : io.flowengine.internal.compiled.CompiledSteps.compile(spec.steps(), spec.vars());
+        // the compiled subset's parser accepts only valid JavaScript that defines transform, and
+        // its top-level code is constants: when every step compiles, GraalJS has nothing to
+        // report, and the run starts no context at all
+        boolean allCompiled = compilation != null && compilation.runtimes().stream().allMatch(
+                io.flowengine.internal.compiled.CompiledSteps.Runtime::compiled);
+        if (!allCompiled) {
+            List<Problem> problems = set.check();
+            if (!problems.isEmpty()) {
+                throw new PipelineValidationException(problems);
+            }
         }
-        if (spec.execution().javascript() == PipelineSpec.JavaScriptMode.GRAALJS || spec.steps().isEmpty()) {
-            return set;
-        }
-        return new ScriptSet(set.steps, set.varsJson, set.timeout, null,
-                io.flowengine.internal.compiled.CompiledSteps.compile(spec.steps(), spec.vars()));
+        return graaljs ? set : new ScriptSet(set.steps, set.varsJson, set.timeout, null, compilation);
     }
 
     /** Every problem of the given steps' scripts (syntax errors, no transform function). */

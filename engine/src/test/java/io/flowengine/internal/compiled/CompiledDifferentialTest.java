@@ -314,6 +314,17 @@ class CompiledDifferentialTest {
                 named(compiled, "c3")), rows);
     }
 
+    private static final String NO_SEMICOLONS = "const K = 'k'\nfunction transform(row, ctx) {\n  const a = row.a.trim()\n"
+            + "  let n = +row.b\n  n += 2\n  if (n > 1) { row.x = a } else row.y = `${n}`\n  delete row.c\n  return row\n}\n";
+
+    @Test
+    void codeWithoutSemicolonsCompiles() {
+        Random r = new Random(8);
+        compare(List.of(StepSpec.javascript("t", NO_SEMICOLONS)), rows(r, 30));
+        compare(List.of(StepSpec.javascript("u", "function transform(row) {\n  row.a = row.a\n    + row.b\n  if (row.c) { row.d = 1 }\n"
+                + "  return row\n}")), rows(r, 30));
+    }
+
     @Test
     void rowsThatWouldThrowRunOnGraalJsWithItsErrors() {
         Random r = new Random(5);
