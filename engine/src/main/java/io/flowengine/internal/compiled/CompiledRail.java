@@ -95,8 +95,12 @@ public final class CompiledRail implements Rail {
                         if (out instanceof Row replaced) {
                             // the last step returned a new object
                             live[i] = new RowEdits(replaced);
+                        } else if (out instanceof CompiledSteps.Failed failed) {
+                            decided[i] = new Final();
+                            decided[i].step = failed.step();
+                            decided[i].message = failed.message();
                         }
-                        kept = out != CompiledSteps.DROPPED;
+                        kept = out == CompiledSteps.KEPT || out instanceof Row;
                     } catch (Ops.Fallback e) {
                         // GraalJS runs this segment's steps on the row instead: it fails there with
                         // GraalJS's own error, or goes on with the next segment as any other row

@@ -35,6 +35,7 @@ public final class CompiledSteps {
 
     /** Each step compiled, or null where it runs on GraalJS. */
     private final Step[] steps;
+    private final String[] names;
     private final Map<String, String> vars;
 
     int size() {
@@ -46,8 +47,9 @@ public final class CompiledSteps {
         return steps[s] != null;
     }
 
-    private CompiledSteps(Step[] steps, Map<String, String> vars) {
+    private CompiledSteps(Step[] steps, String[] names, Map<String, String> vars) {
         this.steps = steps;
+        this.names = names;
         this.vars = vars;
     }
 
@@ -63,7 +65,7 @@ public final class CompiledSteps {
             try {
                 Step step = switch (s.kind()) {
                     case "filter" -> new FilterStep(Parser.filter(s.code()));
-                    case "javascript" -> new TransformStep(Parser.transform(s.code(), i == specs.size() - 1));
+                    case "javascript" -> new TransformStep(Parser.transform(s.code(), i == specs.size() - 1, offset -> where(s, offset)));
                     default -> throw new NotCompiled("a step of kind " + s.kind(), 0);
                 };
                 compiled.add(step);
@@ -95,7 +97,8 @@ public final class CompiledSteps {
         }
         boolean any = runtimes.stream().anyMatch(Runtime::compiled);
         return new Compilation(List.copyOf(runtimes),
-                any ? Optional.of(new CompiledSteps(compiled.toArray(new Step[0]), Map.copyOf(vars))) : Optional.empty());
+                any ? Optional.of(new CompiledSteps(compiled.toArray(new Step[0]), specs.stream().map(StepSpec::name).toArray(String[]::new),
+                        Map.copyOf(vars))) : Optional.empty());
     }
 
     private static String where(StepSpec s, int offset) {
@@ -114,6 +117,10 @@ public final class CompiledSteps {
         return o.file() + ":" + o.fileLine(line) + ":" + o.fileColumn(line, col);
     }
 
+    /** What {@link #run} returns when a step threw an error of its own: the step and the row's error. */
+    record Failed(String step, String message) {
+    }
+
     /** What {@link #run} returns when a step dropped the row. */
     static final Object DROPPED = Boolean.FALSE;
     /** What {@link #run} returns when the row came through every step (its edits made in place). */
@@ -121,7 +128,8 @@ public final class CompiledSteps {
 
     /**
      * Runs steps {@code [from, to)}, all compiled, on {@code row}, editing it in place:
-     * {@link #DROPPED}, {@link #KEPT}, or the new {@link Row} the last step returned. With
+     * {@link #DROPPED}, {@link #KEPT}, the new {@link Row} the last step returned, or
+     * {@link Failed} when a step threw an error of its own. With
      * {@code timing} (2 × steps slots), each step's time is added to {@code timing[s]} and its
      * calls to {@code timing[steps + s]}.
      *
@@ -132,7 +140,12 @@ public final class CompiledSteps {
         Row input = row.input();
         for (int s = from; s < to; s++) {
             long t0 = timing == null ? 0 : System.nanoTime();
-            Object kept = runStep(steps[s], row, input);
+            Object kept;
+            try {
+                kept = runStep(steps[s], row, input);
+            } catch (Ops.Thrown e) {
+                return new Failed(names[s], io.flowengine.internal.js.JsRail.rowError(e.where, e.text));
+            }
             if (timing != null) {
                 timing[s] += System.nanoTime() - t0;
                 timing[steps.length + s]++;

@@ -33,6 +33,18 @@ final class Ops {
         }
     }
 
+    /** A row's error, made by {@code throw new Error(...)}: where, and GraalJS's message ("Error: ..."). */
+    static final class Thrown extends RuntimeException {
+        final String where;
+        final String text;
+
+        Thrown(String where, String text) {
+            super(text, null, false, false);
+            this.where = where;
+            this.text = text;
+        }
+    }
+
     static double toNumber(Object v) {
         if (v instanceof Double d) {
             return d;

@@ -57,6 +57,8 @@ final class Parser {
     private int at;
     /** Whether this step is the pipeline's last: only the last may return a new object. */
     private boolean lastStep;
+    /** "file:line:col" of an offset in the step's code, as GraalJS reports positions. */
+    private java.util.function.IntFunction<String> positions = offset -> "?";
     private String rowName = "row";
     private String ctxName = "ctx";
     private final Map<String, Integer> locals = new HashMap<>();
@@ -80,9 +82,10 @@ final class Parser {
      * A script: top-level constants of literals and {@code function transform(row, ctx) {...}};
      * {@code last}: the pipeline's last step, which may return an object literal.
      */
-    static Body transform(String code, boolean last) {
+    static Body transform(String code, boolean last, java.util.function.IntFunction<String> positions) {
         Parser p = new Parser(code);
         p.lastStep = last;
+        p.positions = positions;
         Body body = null;
         while (!p.peek().type().equals(Type.END)) {
             if (p.accept(";")) {
@@ -234,23 +237,22 @@ final class Parser {
             return f -> NEXT;
         }
         if (t.is("throw")) {
-            // the row fails: GraalJS runs it again and reports the error exactly as it would
             next();
-            int depth = 0;
-            while (!(depth == 0 && peek().is(";"))) {
-                Token x = next();
-                if (x.type() == Type.END) {
-                    throw new NotCompiled("a throw without a semicolon", t.offset());
-                }
-                depth += x.is("(") || x.is("[") || x.is("{") ? 1 : x.is(")") || x.is("]") || x.is("}") ? -1 : 0;
-                if (depth < 0) {
-                    throw new NotCompiled("a throw without a semicolon", t.offset());
-                }
+            if (peek().newlineBefore()) {
+                throw new NotCompiled("a line break after throw", t.offset());
             }
-            next();
-            return f -> {
-                throw Ops.Fallback.INSTANCE;
-            };
+            Stmt thrown;
+            if (peek().is("new")) {
+                thrown = newError();
+            } else {
+                // any other value: GraalJS runs the row again and reports it exactly as it would
+                expression();
+                thrown = f -> {
+                    throw Ops.Fallback.INSTANCE;
+                };
+            }
+            expectSemicolon();
+            return thrown;
         }
         return assignment();
     }
@@ -316,6 +318,34 @@ final class Parser {
             io.flowengine.Row input = f.row().input();
             f.result(io.flowengine.Row.of(columns, out, input.rowNumber(), input.line()));
             return OBJECT;
+        };
+    }
+
+    /**
+     * {@code throw new Error(message)} (or TypeError, RangeError): the row fails with the error
+     * GraalJS reports, "file:line:col: Error: message", at the position of {@code new}. With no
+     * message, or an empty one, the row runs on GraalJS instead.
+     */
+    private Stmt newError() {
+        Token nw = next();
+        Token type = expectName();
+        if (!type.text().equals("Error") && !type.text().equals("TypeError") && !type.text().equals("RangeError")) {
+            throw new NotCompiled("'new " + type.text() + "'", nw.offset());
+        }
+        List<Expr> args = arguments();
+        if (args.size() != 1) {
+            throw new NotCompiled("new " + type.text() + " with " + args.size() + " arguments", nw.offset());
+        }
+        Expr message = args.get(0);
+        String where = positions.apply(nw.offset());
+        String name = type.text();
+        return f -> {
+            Object v = message.eval(f);
+            String text = v == Ops.UNDEFINED ? "" : Ops.toStr(v);
+            if (text.isEmpty()) {
+                throw Ops.Fallback.INSTANCE;
+            }
+            throw new Ops.Thrown(where, name + ": " + text);
         };
     }
 

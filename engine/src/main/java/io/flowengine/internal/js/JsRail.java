@@ -336,11 +336,16 @@ public final class JsRail implements Rail {
                 }
             }
         }
-        String message = e.getMessage() == null ? "error" : e.getMessage();
-        if (message.length() > MAX_MESSAGE) {
-            message = message.substring(0, MAX_MESSAGE) + "… (cut; the message has " + message.length() + " characters)";
+        return rowError(where, e.getMessage() == null ? "error" : e.getMessage());
+    }
+
+    /** A row's error as a dead letter shows it: "where: message", the message cut at {@link #MAX_MESSAGE} characters. */
+    public static String rowError(String where, String message) {
+        String m = message;
+        if (m.length() > MAX_MESSAGE) {
+            m = m.substring(0, MAX_MESSAGE) + "… (cut; the message has " + m.length() + " characters)";
         }
-        return where == null ? message : where + ": " + message;
+        return where == null ? m : where + ": " + m;
     }
 
     /**

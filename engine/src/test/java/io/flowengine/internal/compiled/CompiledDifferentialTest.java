@@ -142,6 +142,11 @@ class CompiledDifferentialTest {
             }
         }
         js.append(r.nextInt(10) == 0 ? "  if (" + expr(r, 2) + ") return null;\n" : "");
+        if (r.nextInt(5) == 0) {
+            // a row error of the step's own: its message and position as GraalJS reports them
+            js.append("  if (").append(expr(r, 1)).append(") {\n    throw new ").append(new String[] {"Error", "TypeError", "RangeError"}[r.nextInt(3)])
+                    .append("(").append(r.nextBoolean() ? "`bad ${" + expr(r, 1) + "}`" : expr(r, 1)).append(");\n  }\n");
+        }
         if (r.nextInt(4) == 0) {
             // a new row: keys in JavaScript's order (indexes first), a repeated key, a shorthand local
             js.append("  if (").append(expr(r, 1)).append(") return { total: ").append(expr(r, 3)).append(", 'b c': row.b, 10: ")
@@ -333,6 +338,12 @@ class CompiledDifferentialTest {
                 + "  row.n = ctx.rowNumber;\n  return row;\n}\n")), rows);
         compare(List.of(StepSpec.javascript("t", "function transform(row) {\n  row.f = row.a.toFixed(2);\n  return row;\n}\n")), rows);
         compare(List.of(StepSpec.filter("f", "row.a.length > 2 && row.missing.trim() !== ''")), rows);
+        // strings past GraalJS's limit (2^25 characters) are a row error there, and so here
+        List<Row> few = rows.subList(0, 3);
+        compare(List.of(StepSpec.javascript("big", "function transform(row) {\n  row.r = 'ab'.repeat(20000000);\n  return row;\n}\n")), few);
+        compare(List.of(StepSpec.javascript("pad", "function transform(row) {\n  row.p = 'a'.padStart(40000000, 'xy');\n  return row;\n}\n")), few);
+        compare(List.of(StepSpec.javascript("cat", "function transform(row) {\n  const s = 'x'.repeat(9000000);\n"
+                + "  row.c = `${s}${s}${s}${s}`.length;\n  return row;\n}\n")), few);
     }
 
     @Test

@@ -40,7 +40,7 @@ class CompiledSyntaxSoundnessTest {
     private static final String[] VALID = {
         "const K = 'k';\nfunction transform(row, ctx) {\n  const a = row.a.trim();\n  let n = Number(row.b) * 2;\n"
                 + "  if (a === '' || n > 3 && !row.c) { row.x = `${a}-${n}`; } else row['y z'] = a ?? K;\n"
-                + "  n += parseInt(row.c, 16);\n  delete row.b;\n  row.s = row.a.split(',')[1] + row.a.padStart(3, '0');\n"
+                + "  n += parseInt(row.c, 16);\n  if (n > 99) throw new Error('n: ' + n);\n  delete row.b;\n  row.s = row.a.split(',')[1] + row.a.padStart(3, '0');\n"
                 + "  return row;\n}\n",
         "function transform(row) {\n  if (row.a.startsWith('x')) return null;\n  return { id: row.a, 2: row.b, total: (1.5 * row.c).toFixed(2) };\n}\n",
         "function transform(row, ctx) {\n  row.n = ctx.rowNumber + ctx.line;\n  row.v = ctx.vars.v ?? 'none';\n"
