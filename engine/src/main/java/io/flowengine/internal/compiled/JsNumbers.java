@@ -32,11 +32,25 @@ final class JsNumbers {
         if (x < 9.007199254740992E15 && x == Math.rint(x)) {
             return Long.toString((long) x);
         }
-        BigDecimal shortest = shortest(x);
-        String digits = shortest.unscaledValue().toString();
+        String digits;
+        int scale;
+        long packed = fastShortest(x);
+        if (packed >= 0) {
+            long d = packed >>> 5;
+            scale = (int) (packed & 31);
+            while (d % 10 == 0) {
+                d /= 10;
+                scale--;
+            }
+            digits = Long.toString(d);
+        } else {
+            BigDecimal shortest = shortest(x);
+            digits = shortest.unscaledValue().toString();
+            scale = shortest.scale();
+        }
         int k = digits.length();
         // x = digits × 10^(n − k)
-        int n = k - shortest.scale();
+        int n = k - scale;
         StringBuilder sb = new StringBuilder(k + 8);
         if (k <= n && n <= 21) {
             sb.append(digits);
@@ -63,10 +77,49 @@ final class JsNumbers {
     }
 
     /**
+     * The shortest decimal that reads back as {@code x} (of those, the closest; of two, the even
+     * one), in integer arithmetic, packed as by {@link #closestPacked}; negative when this
+     * arithmetic does not reach x. A decimal of p digits that reads back means one of p + 1 does
+     * too, so the fewest digits are found by bisection; a non-integer below 2^53 needs at least
+     * as many digits as its integer part has.
+     */
+    static long fastShortest(double x) {
+        if (!(x >= Double.MIN_NORMAL && x < 9.007199254740992E15)) {
+            return PACKED_SLOW;
+        }
+        int k = (int) Math.floor(Math.log10(x));
+        int lo = Math.max(1, k + 1);
+        int hi = 17;
+        long best = closestPacked(x, hi);
+        if (best < 0) {
+            return PACKED_SLOW;
+        }
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            long r = closestPacked(x, mid);
+            if (r == PACKED_SLOW) {
+                return PACKED_SLOW;
+            }
+            if (r == PACKED_NONE) {
+                lo = mid + 1;
+            } else {
+                best = r;
+                hi = mid;
+            }
+        }
+        return best;
+    }
+
+    /**
      * The decimal with the fewest significant digits that reads back as {@code x} (x > 0, finite);
      * of several, the closest to x; of two equally close, the one with an even last digit. Its
      * unscaled value has no trailing zeros.
      */
+    /** {@link #shortest}, without the integer-arithmetic fast path (for tests). */
+    static BigDecimal slowShortest(double x) {
+        return shortest(x);
+    }
+
     private static BigDecimal shortest(double x) {
         if (x < Double.MIN_NORMAL) {
             // subnormals are far apart: many short decimals read back, pick the closest of each length
@@ -139,11 +192,26 @@ final class JsNumbers {
      * arithmetic does not reach (large or tiny x, powers of two): the caller then uses BigDecimal.
      */
     static BigDecimal closest(double x, int p) {
+        long r = closestPacked(x, p);
+        return r == PACKED_SLOW ? SLOW : r == PACKED_NONE ? null : BigDecimal.valueOf(r >>> 5, (int) (r & 31));
+    }
+
+    /** {@link #closestPacked}: this arithmetic does not decide. */
+    static final long PACKED_SLOW = -1;
+    /** {@link #closestPacked}: no decimal of that many digits reads back. */
+    static final long PACKED_NONE = -2;
+
+    /**
+     * As {@link #closest}, packed in a long with no allocation: the digits (below 2^57) shifted
+     * left by 5, the scale (the power of ten below them, 0 to 27) in the low 5 bits; or
+     * PACKED_SLOW, PACKED_NONE.
+     */
+    static long closestPacked(double x, int p) {
         long bits = Double.doubleToRawLongBits(x);
         int biased = (int) ((bits >>> 52) & 0x7ff);
         long m = (bits & 0xFFFFFFFFFFFFFL) | (1L << 52);
         if (biased == 0 || biased == 0x7ff || m == 1L << 52 || x <= 0) {
-            return SLOW;
+            return PACKED_SLOW;
         }
         int q = biased - 1075;
         int k = (int) Math.floor(Math.log10(x));
@@ -151,7 +219,7 @@ final class JsNumbers {
             int s = p - 1 - k;
             int shift = -(q + s);
             if (s < 0 || s >= POW5.length || shift <= 0 || shift >= 127) {
-                return SLOW;
+                return PACKED_SLOW;
             }
             long five = POW5[s];
             // N = m × 5^s < 2^53 × 2^63: 116 bits
@@ -166,7 +234,7 @@ final class JsNumbers {
                 remLo = lo;
             } else {
                 if (hi >>> shift != 0) {
-                    return SLOW;
+                    return PACKED_SLOW;
                 }
                 floor = (lo >>> shift) | (hi << (64 - shift));
                 remHi = 0;
@@ -199,17 +267,17 @@ final class JsNumbers {
                 distLo = remLo;
             }
             if (distHi != 0 || Long.compareUnsigned(distLo, 1L << 62) >= 0) {
-                return null;
+                return PACKED_NONE;
             }
             long twice = distLo << 1;
             boolean readsBack = twice < five || twice == five && (m & 1) == 0;
             if (!readsBack) {
-                return null;
+                return PACKED_NONE;
             }
             long c = up ? floor + 1 : floor;
-            return BigDecimal.valueOf(c, s);
+            return c << 5 | s;
         }
-        return SLOW;
+        return PACKED_SLOW;
     }
 
     /** {@link #closest} could not decide: BigDecimal must. */

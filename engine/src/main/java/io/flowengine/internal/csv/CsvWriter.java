@@ -70,12 +70,21 @@ public final class CsvWriter {
 
     private void quoted(StringBuilder out, String value) {
         out.append(quote);
-        if (value.indexOf(quote) < 0) {
+        int at = value.indexOf(quote);
+        if (at < 0) {
             out.append(value);
         } else {
-            // StringBuilder.append(CharSequence, int, int) copies char by char: replace() is far faster
-            String q = String.valueOf(quote);
-            out.append(value.replace(q, q + q));
+            // each quote doubled, the pieces between appended as strings (an array copy each):
+            // StringBuilder.append(CharSequence, int, int) copies char by char, and
+            // String.replace(CharSequence, CharSequence) stayed in C1's profiling code for whole
+            // runs on 2 cores (28% of a 10M-row run's samples)
+            int from = 0;
+            while (at >= 0) {
+                out.append(value.substring(from, at + 1)).append(quote);
+                from = at + 1;
+                at = value.indexOf(quote, from);
+            }
+            out.append(value.substring(from));
         }
         out.append(quote);
     }

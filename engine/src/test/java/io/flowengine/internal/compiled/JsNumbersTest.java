@@ -91,6 +91,29 @@ class JsNumbersTest {
         assertThat(decided).as("values the integer arithmetic decided").isGreaterThan(1_000_000);
     }
 
+    /** The integer-arithmetic shortest form against the BigDecimal one, on a million doubles. */
+    @Test
+    void shortestDigitsWithoutBigNumbersAreTheSame() {
+        Random r = new Random(31);
+        int fast = 0;
+        for (int i = 0; i < 1_000_000; i++) {
+            double x = switch (i % 4) {
+                case 0 -> r.nextInt(10_000_000) / 100.0 * (1 + r.nextInt(50));
+                case 1 -> r.nextDouble() * Math.pow(10, r.nextInt(24) - 8);
+                case 2 -> Math.abs(Double.longBitsToDouble(r.nextLong()));
+                default -> (r.nextInt(100_000) + r.nextDouble()) / (1 + r.nextInt(999));
+            };
+            long packed = JsNumbers.fastShortest(x);
+            if (packed < 0) {
+                continue;
+            }
+            fast++;
+            java.math.BigDecimal viaIntegers = java.math.BigDecimal.valueOf(packed >>> 5, (int) (packed & 31)).stripTrailingZeros();
+            assertThat(viaIntegers).as("%s (bits %x)", x, Double.doubleToRawLongBits(x)).isEqualTo(JsNumbers.slowShortest(x));
+        }
+        assertThat(fast).isGreaterThan(500_000);
+    }
+
     @Test
     void decimalStringsReadAsJavaReadsThem() {
         Random r = new Random(23);
