@@ -11,6 +11,7 @@ import io.flowengine.internal.run.RowEdits;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -40,7 +41,7 @@ public final class CompiledRail implements Rail {
     private JsRail graal;
     private int calls;
     /** Rows the compiled code ran to the end in this process (for tests that must know it ran). */
-    static final java.util.concurrent.atomic.AtomicLong COMPILED = new java.util.concurrent.atomic.AtomicLong();
+    static final AtomicLong COMPILED = new AtomicLong();
 
     public CompiledRail(CompiledSteps steps, ScriptSet scripts, OutputStream console, Consumer<FlowEngineException> onAbandoned) {
         this.steps = steps;

@@ -3,6 +3,8 @@ package io.flowengine.internal.compiled;
 import io.flowengine.PipelineSpec.CodeOrigin;
 import io.flowengine.PipelineSpec.StepSpec;
 import io.flowengine.Row;
+import io.flowengine.internal.js.JsRail;
+import io.flowengine.internal.run.RowEdits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +138,7 @@ public final class CompiledSteps {
      * @throws Ops.Fallback when the row must run on GraalJS instead, from step {@code from}
      *     (the row's edits are then partly made: run it from a copy taken before)
      */
-    Object run(io.flowengine.internal.run.RowEdits row, int from, int to, long[] timing) {
+    Object run(RowEdits row, int from, int to, long[] timing) {
         Row input = row.input();
         for (int s = from; s < to; s++) {
             long t0 = timing == null ? 0 : System.nanoTime();
@@ -144,7 +146,7 @@ public final class CompiledSteps {
             try {
                 kept = runStep(steps[s], row, input);
             } catch (Ops.Thrown e) {
-                return new Failed(names[s], io.flowengine.internal.js.JsRail.rowError(e.where, e.text));
+                return new Failed(names[s], JsRail.rowError(e.where, e.text));
             }
             if (timing != null) {
                 timing[s] += System.nanoTime() - t0;
@@ -158,7 +160,7 @@ public final class CompiledSteps {
     }
 
     /** One step on one row: {@link #KEPT}, {@link #DROPPED} or a new row. */
-    private Object runStep(Step step, io.flowengine.internal.run.RowEdits row, Row input) {
+    private Object runStep(Step step, RowEdits row, Row input) {
         if (step instanceof FilterStep filter) {
             return Ops.truthy(filter.expr().eval(new Frame(row, input.rowNumber(), input.line(), vars, 0))) ? KEPT : DROPPED;
         }

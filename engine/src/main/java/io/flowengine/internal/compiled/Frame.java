@@ -1,18 +1,20 @@
 package io.flowengine.internal.compiled;
 
+import io.flowengine.Row;
+import io.flowengine.internal.run.RowEdits;
 import java.util.Map;
 
 /** What compiled code sees while it runs on one row: the row, its position, the vars, the locals. */
 final class Frame {
 
-    private final io.flowengine.internal.run.RowEdits row;
+    private final RowEdits row;
     private final long rowNumber;
     private final long line;
     private final Map<String, String> vars;
     private final Object[] locals;
-    private io.flowengine.Row result;
+    private Row result;
 
-    Frame(io.flowengine.internal.run.RowEdits row, long rowNumber, long line, Map<String, String> vars, int locals) {
+    Frame(RowEdits row, long rowNumber, long line, Map<String, String> vars, int locals) {
         this.row = row;
         this.rowNumber = rowNumber;
         this.line = line;
@@ -20,7 +22,7 @@ final class Frame {
         this.locals = new Object[locals];
     }
 
-    io.flowengine.internal.run.RowEdits row() {
+    RowEdits row() {
         return row;
     }
 
@@ -41,11 +43,11 @@ final class Frame {
     }
 
     /** The new row a step returned (an object literal). */
-    io.flowengine.Row result() {
+    Row result() {
         return result;
     }
 
-    void result(io.flowengine.Row row) {
+    void result(Row row) {
         this.result = row;
     }
 }

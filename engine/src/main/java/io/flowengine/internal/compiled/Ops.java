@@ -1,5 +1,10 @@
 package io.flowengine.internal.compiled;
 
+import io.flowengine.internal.js.JsEngine;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * ECMAScript's operators and conversions on the values compiled code handles: {@link String},
  * {@link Double}, {@link Boolean}, {@link #NULL} and {@link #UNDEFINED}. Anything the
@@ -110,7 +115,7 @@ final class Ops {
      * The longest string compiled code makes. GraalJS's limit is twice this: a longer result is
      * left to GraalJS, which makes it or fails the row with its own error.
      */
-    static final int LONGEST = io.flowengine.internal.js.JsEngine.MAX_STRING_LENGTH / 2;
+    static final int LONGEST = JsEngine.MAX_STRING_LENGTH / 2;
 
     /** {@code s}, when it is not longer than {@link #LONGEST}. */
     static String checked(String s) {
@@ -270,7 +275,7 @@ final class Ops {
         if (s.isEmpty()) {
             return new String[] {s};
         }
-        java.util.List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         int i = 0;
         int j = s.indexOf(sep);
         while (j >= 0) {
@@ -338,7 +343,7 @@ final class Ops {
         int len = array.length;
         int from = clampRelative(toInteger(start), len);
         int to = end == UNDEFINED ? len : clampRelative(toInteger(end), len);
-        return from < to ? java.util.Arrays.copyOfRange(array, from, to) : new String[0];
+        return from < to ? Arrays.copyOfRange(array, from, to) : new String[0];
     }
 
     /** Array.prototype.indexOf (strict equality): the elements are strings. */

@@ -1,12 +1,19 @@
 package io.flowengine.internal.compiled;
 
+import io.flowengine.Columns;
+import io.flowengine.Row;
 import io.flowengine.internal.compiled.Lexer.Token;
 import io.flowengine.internal.compiled.Lexer.Type;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Turns a step of the compiled subset into closures. A recursive-descent parser for that subset
@@ -58,7 +65,7 @@ final class Parser {
     /** Whether this step is the pipeline's last: only the last may return a new object. */
     private boolean lastStep;
     /** "file:line:col" of an offset in the step's code, as GraalJS reports positions. */
-    private java.util.function.IntFunction<String> positions = offset -> "?";
+    private IntFunction<String> positions = offset -> "?";
     private String rowName = "row";
     private String ctxName = "ctx";
     private final Map<String, Integer> locals = new HashMap<>();
@@ -82,7 +89,7 @@ final class Parser {
      * A script: top-level constants of literals and {@code function transform(row, ctx) {...}};
      * {@code last}: the pipeline's last step, which may return an object literal.
      */
-    static Body transform(String code, boolean last, java.util.function.IntFunction<String> positions) {
+    static Body transform(String code, boolean last, IntFunction<String> positions) {
         Parser p = new Parser(code);
         p.lastStep = last;
         p.positions = positions;
@@ -302,21 +309,21 @@ final class Parser {
             }
         }
         List<String> order = new ArrayList<>(keys.stream().filter(k -> Ops.arrayIndex(k) >= 0)
-                .sorted(java.util.Comparator.comparingLong(Ops::arrayIndex)).toList());
+                .sorted(Comparator.comparingLong(Ops::arrayIndex)).toList());
         keys.stream().filter(k -> Ops.arrayIndex(k) < 0).forEach(order::add);
         int[] slot = new int[written.size()];
         for (int i = 0; i < slot.length; i++) {
             slot[i] = order.indexOf(written.get(i));
         }
         Expr[] exprs = values.toArray(new Expr[0]);
-        io.flowengine.Columns columns = io.flowengine.Columns.of(order);
+        Columns columns = Columns.of(order);
         return f -> {
             String[] out = new String[columns.size()];
             for (int i = 0; i < exprs.length; i++) {
                 out[slot[i]] = Ops.stored(exprs[i].eval(f));
             }
-            io.flowengine.Row input = f.row().input();
-            f.result(io.flowengine.Row.of(columns, out, input.rowNumber(), input.line()));
+            Row input = f.row().input();
+            f.result(Row.of(columns, out, input.rowNumber(), input.line()));
             return OBJECT;
         };
     }
@@ -706,9 +713,9 @@ final class Parser {
         Expr a1 = n > 1 ? args.get(1) : f -> Ops.UNDEFINED;
         switch (name.text()) {
             case "toUpperCase":
-                return arity(n, 0, 0, name, f -> Ops.checked(Ops.string(receiver.eval(f)).toUpperCase(java.util.Locale.ROOT)));
+                return arity(n, 0, 0, name, f -> Ops.checked(Ops.string(receiver.eval(f)).toUpperCase(Locale.ROOT)));
             case "toLowerCase":
-                return arity(n, 0, 0, name, f -> Ops.checked(Ops.string(receiver.eval(f)).toLowerCase(java.util.Locale.ROOT)));
+                return arity(n, 0, 0, name, f -> Ops.checked(Ops.string(receiver.eval(f)).toLowerCase(Locale.ROOT)));
             case "toString":
                 // a number's, a string's or a boolean's; on null or undefined JavaScript throws
                 return arity(n, 0, 0, name, f -> {
@@ -1038,7 +1045,7 @@ final class Parser {
         };
     }
 
-    private Expr call1(Token t, java.util.function.Function<Object, Object> fn) {
+    private Expr call1(Token t, Function<Object, Object> fn) {
         expect("(");
         if (accept(")")) {
             if (t.text().equals("Number")) {
@@ -1089,7 +1096,7 @@ final class Parser {
             throw new NotCompiled("Math." + fn.text() + " with " + args.size() + " arguments", fn.offset());
         }
         Expr a = args.get(0);
-        java.util.function.DoubleUnaryOperator op = switch (fn.text()) {
+        DoubleUnaryOperator op = switch (fn.text()) {
             case "round" -> Ops::round;
             case "floor" -> Math::floor;
             case "ceil" -> Math::ceil;

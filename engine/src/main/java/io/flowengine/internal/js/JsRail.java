@@ -3,8 +3,16 @@ package io.flowengine.internal.js;
 import io.flowengine.Columns;
 import io.flowengine.FlowEngineException;
 import io.flowengine.Row;
+import io.flowengine.internal.run.RowEdits;
 import java.io.OutputStream;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SourceSection;
@@ -17,8 +25,8 @@ import org.graalvm.polyglot.proxy.ProxyArray;
  */
 public final class JsRail implements Rail {
 
-    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicInteger OPEN = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private final ScriptSet scripts;
     private final Context context;
@@ -33,7 +41,7 @@ public final class JsRail implements Rail {
     private final RowProxy.ValueText text = this::text;
     /** How much of a thrown message a row error keeps. */
     static final int MAX_MESSAGE = 2000;
-    private final io.flowengine.internal.run.RowEdits.ColumnCache columnCache = new io.flowengine.internal.run.RowEdits.ColumnCache();
+    private final RowEdits.ColumnCache columnCache = new RowEdits.ColumnCache();
     private int calls;
     /** The rows of the chunk in progress, for naming the record of a stuck script. */
     private volatile RowProxy[] current;
@@ -46,7 +54,7 @@ public final class JsRail implements Rail {
     private volatile boolean inGuest;
     /** A row ran out of memory in this context: it finishes its chunk, then is closed. */
     private boolean spent;
-    private final java.util.function.Consumer<FlowEngineException> onAbandoned;
+    private final Consumer<FlowEngineException> onAbandoned;
 
     JsRail(ScriptSet scripts, OutputStream console) {
         this(scripts, console, null);
@@ -56,7 +64,7 @@ public final class JsRail implements Rail {
      * A rail; {@code onAbandoned} hears when a script could not be stopped and the rail was
      * given up (its thread may never return): the run must fail with that error.
      */
-    JsRail(ScriptSet scripts, OutputStream console, java.util.function.Consumer<FlowEngineException> onAbandoned) {
+    JsRail(ScriptSet scripts, OutputStream console, Consumer<FlowEngineException> onAbandoned) {
         this.scripts = scripts;
         this.onAbandoned = onAbandoned;
         this.context = JsEngine.newContext(console);
@@ -115,7 +123,7 @@ public final class JsRail implements Rail {
      * else a step returned (a new object, an array) goes on through every later step here, and is
      * final. Indexes into {@code rows[0..count)}.
      */
-    public void process(io.flowengine.internal.run.RowEdits[] rows, int count, int start, int stop, ScriptResults results) {
+    public void process(RowEdits[] rows, int count, int start, int stop, ScriptResults results) {
         RowProxy[] proxies = new RowProxy[count];
         for (int i = 0; i < count; i++) {
             proxies[i] = new RowProxy(rows[i], text);
@@ -256,7 +264,7 @@ public final class JsRail implements Rail {
      * the row's output is all or nothing.
      */
     private void decode(int i, Row input, Value res, ScriptResults results) {
-        java.util.List<Row> out = new java.util.ArrayList<>();
+        List<Row> out = new ArrayList<>();
         try {
             watch.begin(i);
             produced(input, res.getArrayElement(i), out);
@@ -284,7 +292,7 @@ public final class JsRail implements Rail {
     }
 
     /** Something other than the input row came out of a row: an object, a proxy or an array. */
-    private void produced(Row input, Value v, java.util.List<Row> out) {
+    private void produced(Row input, Value v, List<Row> out) {
         if (v.hasArrayElements()) {
             long n = v.getArraySize();
             for (long k = 0; k < n; k++) {
@@ -297,7 +305,7 @@ public final class JsRail implements Rail {
             out.add(Row.of(r.columns(), r.values().toArray(new String[0]), input.rowNumber(), input.line()));
             return;
         }
-        java.util.Set<String> keySet = v.getMemberKeys();
+        Set<String> keySet = v.getMemberKeys();
         String[] keys = keySet.toArray(new String[0]);
         String[] values = new String[keys.length];
         for (int c = 0; c < keys.length; c++) {
@@ -359,7 +367,7 @@ public final class JsRail implements Rail {
         Row row = rows == null || index < 0 || index >= rows.length ? null : rows[index].input();
         List<String> names = scripts.stepNames();
         FlowEngineException e = new FlowEngineException((names.size() == 1 ? "step '" + names.get(0) + "'"
-                : "one of the steps " + names.stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(", ")))
+                : "one of the steps " + names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", ")))
                 + " ran past execution.scriptTimeout (" + scripts.timeout().toMillis() + " ms)"
                 + (row == null ? "" : " on record " + row.rowNumber() + " (line " + row.line() + ")")
                 + " and could not be stopped: the script catches what stops it (for example a stack overflow"
@@ -383,7 +391,7 @@ public final class JsRail implements Rail {
         if (t == null || t == Thread.currentThread()) {
             return;
         }
-        java.lang.reflect.Method stop;
+        Method stop;
         try {
             stop = Thread.class.getMethod("stop");
         } catch (NoSuchMethodException e) {

@@ -1,18 +1,25 @@
 package io.flowengine.internal.js;
 
+import io.flowengine.FlowEngineException;
 import io.flowengine.PipelineSpec;
 import io.flowengine.PipelineSpec.CodeOrigin;
 import io.flowengine.PipelineSpec.StepSpec;
 import io.flowengine.PipelineValidationException;
 import io.flowengine.Problem;
+import io.flowengine.StepRuntime;
+import io.flowengine.internal.compiled.CompiledSteps;
+import io.flowengine.internal.config.Texts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.graalvm.polyglot.Context;
@@ -32,17 +39,17 @@ public final class ScriptSet {
 
     private final List<Step> steps;
     private final String varsJson;
-    private final java.time.Duration timeout;
+    private final Duration timeout;
     private final StepTimings timings;
     /** How each step runs, and the compiled steps when at least one compiles; null: all on GraalJS. */
-    private final io.flowengine.internal.compiled.CompiledSteps.Compilation compilation;
+    private final CompiledSteps.Compilation compilation;
 
     /** One compiled step and how to map positions in its wrapped source back to the file. */
     record Step(String name, Source source, int prefixLength, CodeOrigin origin) {
     }
 
-    private ScriptSet(List<Step> steps, String varsJson, java.time.Duration timeout, StepTimings timings,
-            io.flowengine.internal.compiled.CompiledSteps.Compilation compilation) {
+    private ScriptSet(List<Step> steps, String varsJson, Duration timeout, StepTimings timings,
+            CompiledSteps.Compilation compilation) {
         this.compilation = compilation;
         this.steps = steps;
         this.varsJson = varsJson;
@@ -77,13 +84,13 @@ public final class ScriptSet {
     public static ScriptSet compile(PipelineSpec spec) {
         ScriptSet set = build(spec.steps(), toJson(spec.vars()), spec.execution().scriptTimeout());
         boolean graaljs = spec.execution().javascript() == PipelineSpec.JavaScriptMode.GRAALJS || spec.steps().isEmpty();
-        io.flowengine.internal.compiled.CompiledSteps.Compilation compilation = graaljs ? null
-                : io.flowengine.internal.compiled.CompiledSteps.compile(spec.steps(), spec.vars());
+        CompiledSteps.Compilation compilation = graaljs ? null
+                : CompiledSteps.compile(spec.steps(), spec.vars());
         // the compiled subset's parser accepts only valid JavaScript that defines transform, and
         // its top-level code is constants: when every step compiles, GraalJS has nothing to
         // report, and the run starts no context at all
         boolean allCompiled = compilation != null && compilation.runtimes().stream().allMatch(
-                io.flowengine.internal.compiled.CompiledSteps.Runtime::compiled);
+                CompiledSteps.Runtime::compiled);
         if (!allCompiled) {
             List<Problem> problems = set.check();
             if (!problems.isEmpty()) {
@@ -98,7 +105,7 @@ public final class ScriptSet {
         return build(steps, "{}", PipelineSpec.ExecutionSpec.DEFAULT_SCRIPT_TIMEOUT).check();
     }
 
-    private static ScriptSet build(List<StepSpec> specs, String varsJson, java.time.Duration timeout) {
+    private static ScriptSet build(List<StepSpec> specs, String varsJson, Duration timeout) {
         List<Step> steps = new ArrayList<>();
         for (StepSpec s : specs) {
             StepFactory.Wrapped w = StepFactories.forKind(s.kind()).wrap(s);
@@ -110,23 +117,23 @@ public final class ScriptSet {
     }
 
     /** The steps, those that compile compiled to Java, when at least one does (and execution.javascript is auto). */
-    public java.util.Optional<io.flowengine.internal.compiled.CompiledSteps> compiled() {
-        return compilation == null ? java.util.Optional.empty() : compilation.steps();
+    public Optional<CompiledSteps> compiled() {
+        return compilation == null ? Optional.empty() : compilation.steps();
     }
 
     /** How each step runs, as the public API and the summary show it. */
-    public List<io.flowengine.StepRuntime> stepRuntimes() {
-        return runtimes().stream().map(r -> new io.flowengine.StepRuntime(r.step(), r.key(), r.reason())).toList();
+    public List<StepRuntime> stepRuntimes() {
+        return runtimes().stream().map(r -> new StepRuntime(r.step(), r.key(), r.reason())).toList();
     }
 
     /** How each step runs: compiled, or on GraalJS and why. */
-    public List<io.flowengine.internal.compiled.CompiledSteps.Runtime> runtimes() {
+    public List<CompiledSteps.Runtime> runtimes() {
         if (compilation != null) {
             return compilation.runtimes();
         }
-        List<io.flowengine.internal.compiled.CompiledSteps.Runtime> all = new ArrayList<>();
+        List<CompiledSteps.Runtime> all = new ArrayList<>();
         for (Step step : steps) {
-            all.add(new io.flowengine.internal.compiled.CompiledSteps.Runtime(step.name(), false, "execution.javascript is graaljs"));
+            all.add(new CompiledSteps.Runtime(step.name(), false, "execution.javascript is graaljs"));
         }
         return all;
     }
@@ -141,7 +148,7 @@ public final class ScriptSet {
     }
 
     /** A new rail that tells {@code onAbandoned} when a script on it could not be stopped. */
-    public JsRail newRail(OutputStream console, java.util.function.Consumer<io.flowengine.FlowEngineException> onAbandoned) {
+    public JsRail newRail(OutputStream console, Consumer<FlowEngineException> onAbandoned) {
         return new JsRail(this, console, onAbandoned);
     }
 
@@ -157,7 +164,7 @@ public final class ScriptSet {
         return varsJson;
     }
 
-    java.time.Duration timeout() {
+    Duration timeout() {
         return timeout;
     }
 
@@ -263,6 +270,6 @@ public final class ScriptSet {
     }
 
     private static void quote(StringBuilder sb, String s) {
-        sb.append('"').append(io.flowengine.internal.config.Texts.jsonEscape(s)).append('"');
+        sb.append('"').append(Texts.jsonEscape(s)).append('"');
     }
 }

@@ -8,15 +8,18 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A file that appears only complete: written to a temporary file in the target's folder, fsynced,
@@ -109,7 +112,7 @@ public final class AtomicOutput {
      */
     static void removeStaleTemps(Path dir, String name) {
         String prefix = tempPrefix(name);
-        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
             String n = p.getFileName().toString();
             return n.startsWith(prefix) && n.endsWith(".tmp");
         })) {
@@ -140,7 +143,7 @@ public final class AtomicOutput {
     private static void permissions(Path target, Path temp) {
         try {
             Files.setPosixFilePermissions(temp, Files.exists(target) ? Files.getPosixFilePermissions(target)
-                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                    : PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException | IOException e) {
             // not a POSIX file system: keep the defaults
         }
@@ -178,7 +181,7 @@ public final class AtomicOutput {
             }
         } catch (IOException e) {
             throw new FlowEngineException("cannot write " + (target == null ? "the output" : target) + ": " + e.getMessage()
-                    + (e instanceof java.nio.charset.CharacterCodingException
+                    + (e instanceof CharacterCodingException
                             ? ". A value cannot be written in the sink's encoding; set sink.encoding: UTF-8" : ""));
         }
     }
