@@ -1,5 +1,6 @@
 package io.flowengine.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowengine.RunSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
 final class RunStore {
 
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path runs;
     private final int maxRuns;
@@ -45,7 +47,7 @@ final class RunStore {
         String id = UUID.randomUUID().toString().replace("-", "");
         try {
             Files.createDirectories(runs.resolve(id));
-            write(id, "{\"status\":\"running\",\"pipeline\":\"" + pipeline + "\"}");
+            write(id, JSON.createObjectNode().put("status", "running").put("pipeline", pipeline).toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
