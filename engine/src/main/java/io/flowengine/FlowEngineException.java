@@ -5,6 +5,7 @@ package io.flowengine;
  * and how to fix it.
  */
 public class FlowEngineException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     public FlowEngineException(String message) {
         super(message);

@@ -6,6 +6,7 @@ package io.flowengine;
  * invalid usage.
  */
 public class InvalidRequestException extends FlowEngineException {
+    private static final long serialVersionUID = 1L;
 
     public InvalidRequestException(String message) {
         super(message);

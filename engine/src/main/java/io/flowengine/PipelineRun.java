@@ -1,19 +1,13 @@
 package io.flowengine;
 
-import io.flowengine.internal.flux.Steps;
+import io.flowengine.internal.flux.FluxRun;
 import io.flowengine.internal.js.ScriptSet;
-import io.flowengine.internal.run.Chunk;
-import io.flowengine.internal.run.FailurePolicy;
-import io.flowengine.internal.run.Outcome;
-import io.flowengine.internal.run.OutputStage;
 import io.flowengine.internal.run.RunCounters;
+import io.flowengine.internal.run.RunLog;
+import io.flowengine.internal.run.RunMeters;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -41,9 +35,9 @@ public final class PipelineRun {
     private final Sinks.One<RunSummary> summary = Sinks.one();
     private final Sinks.EmitFailureHandler retryBriefly = Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1));
 
-    private final io.flowengine.internal.run.RunMeters meters;
+    private final RunMeters meters;
 
-    PipelineRun(PipelineSpec spec, ScriptSet scripts, OutputStream console, io.flowengine.internal.run.RunMeters meters) {
+    PipelineRun(PipelineSpec spec, ScriptSet scripts, OutputStream console, RunMeters meters) {
         this.spec = spec;
         this.scripts = scripts;
         this.console = console;
@@ -57,44 +51,9 @@ public final class PipelineRun {
                 return Flux.error(new IllegalStateException("this PipelineRun has already run; call Pipeline.newRun() for another"));
             }
             RunCounters counters = new RunCounters(meters, scripts.stepRuntimes());
-            io.flowengine.internal.run.RunLog log = new io.flowengine.internal.run.RunLog(
-                    io.flowengine.internal.run.RunLog.newId(), spec.name());
+            RunLog log = new RunLog(RunLog.newId(), spec.name());
             OutputStream scriptConsole = console != null ? console : log.console();
-            OutputStage stage = OutputStage.unformatted();
-            FailurePolicy policy = new FailurePolicy(spec.errors().onError(), spec.errors().maxErrors(), counters,
-                    d -> deadLetters.emitNext(d, retryBriefly));
-            ConcurrentLinkedQueue<Outcome> wholeChunkFailures = new ConcurrentLinkedQueue<>();
-            AtomicLong rowNumber = new AtomicLong();
-            AtomicLong seq = new AtomicLong();
-            int chunkSize = spec.execution().chunkSize();
-            Flux<Chunk> chunks = input
-                    .onErrorStop()
-                    .map(r -> {
-                        long n = rowNumber.incrementAndGet();
-                        return r.withPosition(n, r.line() > 0 ? r.line() : n);
-                    })
-                    // a chunk goes on when full or after 50 ms, so a slow source is not held back
-                    .bufferTimeout(chunkSize, Duration.ofMillis(50), true)
-                    .map(rows -> new Chunk(seq.getAndIncrement(), rows.toArray(new Row[0]), rows.size(), List.of(), rows.size()));
-            return Steps.apply(chunks, scripts, spec.execution(), spec.errors().onError(), scriptConsole, wholeChunkFailures::add)
-                    .concatMapIterable(outcome -> {
-                        List<Row> rows = new ArrayList<>(outcome.size());
-                        Outcome o;
-                        while ((o = wholeChunkFailures.poll()) != null) {
-                            stage.accept(o, policy, counters, rows::add);
-                        }
-                        stage.accept(outcome, policy, counters, rows::add);
-                        return rows;
-                    })
-                    .concatWith(Flux.defer(() -> {
-                        List<Row> rows = new ArrayList<>();
-                        Outcome o;
-                        while ((o = wholeChunkFailures.poll()) != null) {
-                            stage.accept(o, policy, counters, rows::add);
-                        }
-                        policy.checkNotAllFailed();
-                        return Flux.fromIterable(rows);
-                    }))
+            return FluxRun.transform(input, spec, scripts, scriptConsole, counters, d -> deadLetters.emitNext(d, retryBriefly))
                     .doOnComplete(() -> end(counters, null))
                     .doOnError(e -> end(counters, e instanceof FlowEngineException fe ? fe
                             : new FlowEngineException(String.valueOf(e), e)))

@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 
 /** A pipeline file that cannot run, with every problem found in it. */
 public final class PipelineValidationException extends FlowEngineException {
+    private static final long serialVersionUID = 1L;
 
     private final transient List<Problem> problems;
 

@@ -5,6 +5,7 @@ package io.flowengine;
  * bad file can produce millions of them.
  */
 public final class RowException extends FlowEngineException {
+    private static final long serialVersionUID = 1L;
 
     private final long rowNumber;
     private final long line;

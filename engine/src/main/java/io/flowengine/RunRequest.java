@@ -3,62 +3,78 @@ package io.flowengine;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where a file run reads and writes. Anything left unset comes from the pipeline file
- * ({@code source.path}, {@code sink.path}, {@code errors.deadLetter}), and failing that from the
- * standard streams. Immutable: every setter returns a changed copy.
+ * ({@code source.path}, {@code sink.path}, {@code errors.deadLetter}). A run with neither fails
+ * with a message that says so: the engine never binds the process's standard streams by itself
+ * (the CLI passes them as streams). Immutable: every setter returns a changed copy.
  */
 public final class RunRequest {
 
-    private final Optional<Path> input;
-    private final Optional<Path> output;
-    private final Optional<Path> deadLetter;
-    private final boolean stdin;
-    private final boolean stdout;
-    private final InputStream in;
-    private final OutputStream out;
-    private final RunProgress progress;
-    private final String inputName;
-    private final String runId;
+    private Optional<Path> input = Optional.empty();
+    private Optional<Path> output = Optional.empty();
+    private Optional<Path> deadLetter = Optional.empty();
+    private InputStream in;
+    private OutputStream out;
+    private RunProgress progress = new RunProgress();
+    private String inputName = "the input stream";
+    private String runId;
 
-    private RunRequest(Optional<Path> input, Optional<Path> output, Optional<Path> deadLetter, boolean stdin,
-            boolean stdout, InputStream in, OutputStream out, RunProgress progress, String inputName, String runId) {
-        this.runId = runId;
-        this.progress = progress;
-        this.inputName = inputName;
-        this.input = input;
-        this.output = output;
-        this.deadLetter = deadLetter;
-        this.stdin = stdin;
-        this.stdout = stdout;
-        this.in = in;
-        this.out = out;
+    private RunRequest() {
     }
 
-    /** A request that takes everything from the pipeline file; standard streams as fallback. */
+    /** A request that takes everything from the pipeline file. */
     public static RunRequest create() {
-        return new RunRequest(Optional.empty(), Optional.empty(), Optional.empty(), false, false, System.in, System.out, new RunProgress(), "stdin", null);
+        return new RunRequest();
+    }
+
+    /** A copy of this request with {@code change} applied to it. */
+    private RunRequest with(Consumer<RunRequest> change) {
+        RunRequest r = new RunRequest();
+        r.input = input;
+        r.output = output;
+        r.deadLetter = deadLetter;
+        r.in = in;
+        r.out = out;
+        r.progress = progress;
+        r.inputName = inputName;
+        r.runId = runId;
+        change.accept(r);
+        return r;
     }
 
     public RunRequest input(Path path) {
-        return new RunRequest(Optional.of(path), output, deadLetter, false, stdout, in, out, progress, inputName, runId);
+        Objects.requireNonNull(path);
+        return with(r -> {
+            r.input = Optional.of(path);
+            r.in = null;
+        });
     }
 
     /** Read from {@code stream} (not closed by the run) rather than a file. */
     public RunRequest input(InputStream stream) {
-        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out, progress, inputName, runId);
+        return input(stream, "the input stream");
     }
 
-    /** Read from {@code stream}, called {@code name} in messages ("the upload"). */
+    /** Read from {@code stream}, called {@code name} in messages ("the upload", "stdin"). */
     public RunRequest input(InputStream stream, String name) {
-        return new RunRequest(Optional.empty(), output, deadLetter, true, stdout, stream, out, progress, name, runId);
+        Objects.requireNonNull(stream);
+        Objects.requireNonNull(name);
+        return with(r -> {
+            r.input = Optional.empty();
+            r.in = stream;
+            r.inputName = name;
+        });
     }
 
     /** The run's id, on every log line of the run; by default a new random one. */
     public RunRequest runId(String id) {
-        return new RunRequest(input, output, deadLetter, stdin, stdout, in, out, progress, inputName, java.util.Objects.requireNonNull(id));
+        Objects.requireNonNull(id);
+        return with(r -> r.runId = id);
     }
 
     /** The run id set with {@link #runId(String)}, if any. */
@@ -72,21 +88,31 @@ public final class RunRequest {
     }
 
     public RunRequest output(Path path) {
-        return new RunRequest(input, Optional.of(path), deadLetter, stdin, false, in, out, progress, inputName, runId);
+        Objects.requireNonNull(path);
+        return with(r -> {
+            r.output = Optional.of(path);
+            r.out = null;
+        });
     }
 
     /** Write to {@code stream} (flushed, not closed by the run) rather than a file. */
     public RunRequest output(OutputStream stream) {
-        return new RunRequest(input, Optional.empty(), deadLetter, stdin, true, in, stream, progress, inputName, runId);
+        Objects.requireNonNull(stream);
+        return with(r -> {
+            r.output = Optional.empty();
+            r.out = stream;
+        });
     }
 
     public RunRequest deadLetter(Path path) {
-        return new RunRequest(input, output, Optional.of(path), stdin, stdout, in, out, progress, inputName, runId);
+        Objects.requireNonNull(path);
+        return with(r -> r.deadLetter = Optional.of(path));
     }
 
     /** Report live counts to {@code progress}. */
     public RunRequest progress(RunProgress progress) {
-        return new RunRequest(input, output, deadLetter, stdin, stdout, in, out, progress, inputName, runId);
+        Objects.requireNonNull(progress);
+        return with(r -> r.progress = progress);
     }
 
     public RunProgress progress() {
@@ -107,18 +133,20 @@ public final class RunRequest {
 
     /** True when the input is a stream given with {@link #input(InputStream)}. */
     public boolean inputIsStream() {
-        return stdin;
+        return in != null;
     }
 
     /** True when the output is a stream given with {@link #output(OutputStream)}. */
     public boolean outputIsStream() {
-        return stdout;
+        return out != null;
     }
 
+    /** The input stream; null unless one was given. */
     public InputStream inputStream() {
         return in;
     }
 
+    /** The output stream; null unless one was given. */
     public OutputStream outputStream() {
         return out;
     }

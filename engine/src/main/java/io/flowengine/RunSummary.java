@@ -1,5 +1,6 @@
 package io.flowengine;
 
+import io.flowengine.internal.config.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -40,21 +41,27 @@ public record RunSummary(RunStatus status, long rowsIn, long rowsOut, long rowsF
 
     /** The summary as the JSON object of PRODUCT.md ({@code --summary FILE}). */
     public String toJson() {
-        StringBuilder sb = new StringBuilder(160);
-        sb.append("{\"status\":\"").append(status.key()).append('"')
-                .append(",\"rowsIn\":").append(rowsIn)
-                .append(",\"rowsOut\":").append(rowsOut)
-                .append(",\"rowsFiltered\":").append(rowsFiltered)
-                .append(",\"rowsFailed\":").append(rowsFailed)
-                .append(",\"rowsWritten\":").append(rowsWritten)
-                .append(",\"durationMs\":").append(duration.toMillis());
-        sb.append(",\"steps\":[");
-        for (int i = 0; i < steps.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append("{\"name\":\"").append(io.flowengine.internal.config.Texts.jsonEscape(steps.get(i).step()))
-                    .append("\",\"runtime\":\"").append(steps.get(i).runtime()).append("\"}");
-        }
-        sb.append(']');
-        error.ifPresent(e -> sb.append(",\"error\":\"").append(io.flowengine.internal.config.Texts.jsonEscape(e.getMessage())).append('"'));
-        return sb.append('}').toString();
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("status", status.key());
+            g.writeNumberField("rowsIn", rowsIn);
+            g.writeNumberField("rowsOut", rowsOut);
+            g.writeNumberField("rowsFiltered", rowsFiltered);
+            g.writeNumberField("rowsFailed", rowsFailed);
+            g.writeNumberField("rowsWritten", rowsWritten);
+            g.writeNumberField("durationMs", duration.toMillis());
+            g.writeArrayFieldStart("steps");
+            for (StepRuntime step : steps) {
+                g.writeStartObject();
+                g.writeStringField("name", step.step());
+                g.writeStringField("runtime", step.runtime());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (error.isPresent()) {
+                g.writeStringField("error", error.get().getMessage());
+            }
+            g.writeEndObject();
+        });
     }
 }

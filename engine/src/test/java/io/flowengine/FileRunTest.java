@@ -50,6 +50,32 @@ class FileRunTest {
         assertThat(progress.rowsRead()).as("stopped reading").isLessThan(200_000);
     }
 
+    @Test
+    void anEmbeddedRunWithNoInputOrOutputNeverTouchesTheProcesssStandardStreams() throws Exception {
+        Pipeline p = Pipeline.of(PipelineSpec.of("t", List.of()));
+        java.io.InputStream stdin = System.in;
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("a\n1\n".getBytes()));
+            System.setOut(new java.io.PrintStream(captured));
+            RunSummary noInput = p.run(RunRequest.create().output(dir.resolve("out.csv"))).block();
+            assertThat(noInput.error().orElseThrow()).isInstanceOf(InvalidRequestException.class)
+                    .hasMessageStartingWith("the run has no input: the pipeline sets no source.path");
+            Path in = dir.resolve("in.csv");
+            Files.writeString(in, "a\n1\n");
+            RunSummary noOutput = p.run(RunRequest.create().input(in)).block();
+            assertThat(noOutput.error().orElseThrow()).isInstanceOf(InvalidRequestException.class)
+                    .hasMessageStartingWith("the run has no output: the pipeline sets no sink.path");
+            assertThat(System.in.available()).as("stdin unread").isEqualTo(4);
+        } finally {
+            System.setIn(stdin);
+            System.setOut(stdout);
+        }
+        assertThat(captured.toString()).as("written to stdout").isEmpty();
+        assertThat(dir.resolve("out.csv")).doesNotExist();
+    }
+
     private long temporaryFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).count();

@@ -1,11 +1,18 @@
 package io.flowengine.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -135,34 +142,40 @@ final class Logs {
         }
     }
 
-    /** One JSON object a line: time, level, logger, message, the MDC keys (run, pipeline), error. */
+    /** One JSON object a line: time, level, logger, message, the MDC keys (run, pipeline), error; written by Jackson. */
     static final class Json extends Formatter {
+        private static final JsonFactory JSON = JsonFactory.builder().build();
+
         @Override
         public String format(LogRecord r) {
-            StringBuilder sb = new StringBuilder(192);
-            sb.append("{\"time\":\"").append(Instant.ofEpochMilli(r.getMillis())).append('"')
-                    .append(",\"level\":\"").append(levelName(r.getLevel())).append('"');
-            field(sb, "logger", r.getLoggerName());
-            field(sb, "message", formatMessage(r));
-            Map<String, String> mdc = MDC.getCopyOfContextMap();
-            if (mdc != null) {
-                new java.util.TreeMap<>(mdc).forEach((k, v) -> field(sb, k, v));
+            StringWriter line = new StringWriter(192);
+            try (JsonGenerator g = JSON.createGenerator(line)) {
+                g.writeStartObject();
+                g.writeStringField("time", Instant.ofEpochMilli(r.getMillis()).toString());
+                g.writeStringField("level", levelName(r.getLevel()));
+                g.writeStringField("logger", r.getLoggerName());
+                g.writeStringField("message", formatMessage(r));
+                Map<String, String> mdc = MDC.getCopyOfContextMap();
+                if (mdc != null) {
+                    for (Map.Entry<String, String> e : new TreeMap<>(mdc).entrySet()) {
+                        g.writeStringField(e.getKey(), e.getValue());
+                    }
+                }
+                g.writeStringField("thread", Thread.currentThread().getName());
+                if (r.getThrown() != null) {
+                    g.writeStringField("error", stackTrace(r.getThrown()));
+                }
+                g.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            field(sb, "thread", Thread.currentThread().getName());
-            if (r.getThrown() != null) {
-                field(sb, "error", stackTrace(r.getThrown()));
-            }
-            return sb.append('}').append(System.lineSeparator()).toString();
-        }
-
-        private static void field(StringBuilder sb, String key, String value) {
-            sb.append(",\"").append(key).append("\":\"").append(io.flowengine.internal.config.Texts.jsonEscape(value)).append('"');
+            return line.append(System.lineSeparator()).toString();
         }
     }
 
     private static String stackTrace(Throwable t) {
-        java.io.StringWriter w = new java.io.StringWriter();
-        t.printStackTrace(new java.io.PrintWriter(w));
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
         return w.toString();
     }
 }

@@ -1,14 +1,22 @@
 package io.flowengine.cli;
 
+import io.flowengine.FlowEngineException;
+import io.flowengine.InvalidRequestException;
+import io.flowengine.PipelineValidationException;
+import io.flowengine.Problem;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
- * {@code flowengine}: the command line. Exit codes, in one place: 0 success; 1 the run failed;
- * 2 invalid usage or an invalid pipeline.
+ * {@code flowengine}: the command line. Exit codes, in one place ({@link #exitCode}): 0 success;
+ * 1 the run failed; 2 invalid usage or an invalid pipeline. A command returns 0 or 1 for what it
+ * did, and throws for anything else; {@link #execute} prints what was thrown and maps it here.
  */
 @Command(name = "flowengine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streams CSV through JavaScript steps, as a pipeline file describes.",
@@ -18,6 +26,40 @@ public final class Main {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
+
+    private final Terminal terminal;
+
+    private Main(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces with errors.")
+    void verbose(boolean verbose) {
+        terminal.verbose(verbose);
+    }
+
+    /** The exit code for what a command threw. */
+    static int exitCode(Throwable e) {
+        return e instanceof PipelineValidationException || e instanceof UsageException || e instanceof InvalidRequestException
+                || e instanceof CommandLine.ParameterException ? USAGE : FAILED;
+    }
+
+    /** Prints what a command threw: the problems, the message, or an internal error; a stack trace with --verbose. */
+    private static int report(Terminal terminal, Exception e) {
+        if (e instanceof PipelineValidationException invalid) {
+            for (Problem p : invalid.problems()) {
+                terminal.err().println(p);
+            }
+        } else if (e instanceof UsageException || e instanceof FlowEngineException) {
+            terminal.err().println("flowengine: " + e.getMessage());
+        } else {
+            terminal.err().println("flowengine: internal error: " + e);
+        }
+        if (terminal.verbose() && !(e instanceof UsageException)) {
+            e.printStackTrace(terminal.err());
+        }
+        return exitCode(e);
+    }
 
     public static void main(String[] args) {
         // Reactor's fallback console logger writes INFO to stdout, which may carry the CSV: it logs
@@ -34,21 +76,11 @@ public final class Main {
     /** Runs the CLI with explicit streams and environment; returns the exit code. */
     public static int execute(Terminal terminal, String... args) {
         Logs.configure(terminal.err(), new Logs.Options(), Logs.LogLevel.warn);
-        CommandLine cli = new CommandLine(new Main(), new Factory(terminal));
-        cli.setOut(new java.io.PrintWriter(terminal.err(), true));
-        cli.setErr(new java.io.PrintWriter(terminal.err(), true));
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            terminal.err().println("flowengine: internal error: " + e);
-            if (terminal.verbose()) {
-                e.printStackTrace(terminal.err());
-            }
-            return FAILED;
-        });
-        for (String a : args) {
-            if (a.equals("--verbose")) {
-                terminal.verbose(true);
-            }
-        }
+        CommandLine cli = new CommandLine(new Main(terminal), new Factory(terminal));
+        cli.setOut(new PrintWriter(terminal.err(), true));
+        cli.setErr(new PrintWriter(terminal.err(), true));
+        cli.setExitCodeExceptionMapper(Main::exitCode);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(terminal, e));
         return cli.execute(args);
     }
 

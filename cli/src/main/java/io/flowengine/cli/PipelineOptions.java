@@ -16,18 +16,11 @@ final class PipelineOptions {
     Map<String, String> sets = new LinkedHashMap<>();
 
     /**
-     * The pipeline, compiled, with scripts' console on stderr; or null after every problem has
-     * been printed on stderr (the command then exits 2).
+     * The pipeline, compiled, with scripts' console on stderr.
+     *
+     * @throws io.flowengine.PipelineValidationException with every problem (the command exits 2)
      */
     io.flowengine.Pipeline compile(Main.Terminal terminal) {
-        try {
-            return io.flowengine.Pipeline.of(io.flowengine.Pipeline.loadSpec(pipeline, sets, terminal.env()))
-                    .withConsole(terminal.err());
-        } catch (io.flowengine.PipelineValidationException e) {
-            for (io.flowengine.Problem p : e.problems()) {
-                terminal.err().println(p);
-            }
-            return null;
-        }
+        return io.flowengine.Pipeline.of(io.flowengine.Pipeline.loadSpec(pipeline, sets, terminal.env())).withConsole(terminal.err());
     }
 }

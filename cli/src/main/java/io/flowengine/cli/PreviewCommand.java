@@ -32,9 +32,6 @@ final class PreviewCommand implements Callable<Integer> {
     @Option(names = "--rows", paramLabel = "N", description = "Records to read (default 10).")
     int rows = 10;
 
-    @Option(names = "--verbose", description = "Show stack traces of internal errors.")
-    boolean verbose;
-
     @Mixin
     Logs.Options logs = new Logs.Options();
 
@@ -46,31 +43,19 @@ final class PreviewCommand implements Callable<Integer> {
     public Integer call() {
         Logs.configure(terminal.err(), logs, Logs.LogLevel.error);
         if (rows < 1) {
-            terminal.err().println("flowengine: --rows must be at least 1, not " + rows);
-            return Main.USAGE;
+            throw new UsageException("--rows must be at least 1, not " + rows);
         }
         Pipeline pipeline = options.compile(terminal);
-        if (pipeline == null) {
-            return Main.USAGE;
-        }
         Preview preview;
         String name;
-        try {
-            if ("-".equals(input)) {
-                name = "stdin";
-                preview = pipeline.preview(terminal.in(), name, rows);
-            } else {
-                Path file = input != null ? Path.of(input) : pipeline.spec().source().path().orElse(null);
-                if (file == null) {
-                    terminal.err().println("flowengine: preview needs an input: pass -i FILE (or - for stdin), or set source.path");
-                    return Main.USAGE;
-                }
-                name = file.toString();
-                preview = pipeline.preview(file, rows);
-            }
-        } catch (FlowEngineException e) {
-            terminal.err().println("flowengine: " + e.getMessage());
-            return Main.FAILED;
+        if ("-".equals(input)) {
+            name = "stdin";
+            preview = pipeline.preview(terminal.in(), name, rows);
+        } else {
+            Path file = input != null ? Path.of(input) : pipeline.spec().source().path()
+                    .orElseThrow(() -> new UsageException("preview needs an input: pass -i FILE (or - for stdin), or set source.path"));
+            name = file.toString();
+            preview = pipeline.preview(file, rows);
         }
         print(terminal.out(), pipeline, preview, name);
         terminal.out().flush();

@@ -2,8 +2,6 @@ package io.flowengine.cli;
 
 import io.flowengine.Pipeline;
 import io.flowengine.PipelineSpec;
-import io.flowengine.PipelineValidationException;
-import io.flowengine.Problem;
 import io.flowengine.RunProgress;
 import io.flowengine.RunRequest;
 import io.flowengine.RunSummary;
@@ -11,10 +9,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
+import reactor.core.Disposable;
 
 /** {@code flowengine run PIPELINE}: runs a pipeline from a file or stdin to a file or stdout. */
 @Command(name = "run", description = "Runs a pipeline. Without --input/--output (or with -), reads stdin and writes stdout.")
@@ -48,30 +51,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress line and no summary line.")
     boolean quiet;
 
-    @Option(names = "--verbose", description = "Show stack traces with errors.")
-    boolean verbose;
-
-    /** The meters in Prometheus naming, one per line, sorted. */
-    private void printMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-        java.util.List<String> lines = new java.util.ArrayList<>();
-        for (io.micrometer.core.instrument.Meter m : registry.getMeters()) {
-            String tags = m.getId().getTags().stream().map(t -> t.getKey() + "=\"" + t.getValue() + "\"")
-                    .collect(java.util.stream.Collectors.joining(",", "{", "}"));
-            String name = m.getId().getName().replace('.', '_');
-            if (m instanceof io.micrometer.core.instrument.Counter c) {
-                lines.add(name + "_total" + tags + " " + (long) c.count());
-            } else if (m instanceof io.micrometer.core.instrument.Gauge g) {
-                lines.add(name + tags + " " + (long) g.value());
-            } else if (m instanceof io.micrometer.core.instrument.FunctionTimer t) {
-                lines.add(name + "_seconds_count" + tags + " " + (long) t.count());
-                lines.add(name + "_seconds_sum" + tags + " " + String.format(java.util.Locale.ROOT, "%.6f",
-                        t.totalTime(java.util.concurrent.TimeUnit.SECONDS)));
-            }
-        }
-        java.util.Collections.sort(lines);
-        lines.forEach(terminal.err()::println);
-    }
-
     @Mixin
     Logs.Options logs = new Logs.Options();
 
@@ -82,87 +61,109 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Logs.configure(terminal.err(), logs, Logs.LogLevel.warn);
-        Pipeline compiled;
-        try {
-            PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());
-            if (parallelism != null) {
-                if (parallelism < 1 || parallelism > PipelineSpec.ExecutionSpec.MAX_PARALLELISM) {
-                    terminal.err().println("flowengine: --parallelism must be at least 1 and at most "
-                            + PipelineSpec.ExecutionSpec.MAX_PARALLELISM + ", not " + parallelism);
-                    return Main.USAGE;
-                }
-                spec = spec.withExecution(spec.execution().withParallelism(parallelism));
-            }
-            compiled = Pipeline.of(spec);
-        } catch (PipelineValidationException e) {
-            for (Problem p : e.problems()) {
-                terminal.err().println(p);
-            }
-            return Main.USAGE;
-        }
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = null;
+        Pipeline pipeline = compile();
+        PrometheusMeterRegistry registry = null;
         if (metrics) {
-            registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-            compiled = compiled.withMeterRegistry(registry, compiled.spec().name());
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            pipeline = pipeline.withMeterRegistry(registry, pipeline.spec().name());
         }
+        RunRequest request = request(pipeline);
+        RunSummary summary = runUntilDoneOrSignalled(pipeline, request);
+        report(summary);
+        if (registry != null) {
+            // the meters in Prometheus's text format, as GET /metrics shows them
+            terminal.err().print(registry.scrape());
+            terminal.err().flush();
+        }
+        // a request the run refused (--output with sink.http, paths that alias each other) is a usage error
+        return summary.succeeded() ? Main.OK : Main.exitCode(summary.error().orElseThrow());
+    }
+
+    /** The pipeline file loaded and compiled, with --parallelism applied. */
+    private Pipeline compile() {
+        PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());
+        if (parallelism != null) {
+            if (parallelism < 1 || parallelism > PipelineSpec.ExecutionSpec.MAX_PARALLELISM) {
+                throw new UsageException("--parallelism must be at least 1 and at most "
+                        + PipelineSpec.ExecutionSpec.MAX_PARALLELISM + ", not " + parallelism);
+            }
+            spec = spec.withExecution(spec.execution().withParallelism(parallelism));
+        }
+        return Pipeline.of(spec);
+    }
+
+    /**
+     * Where the run reads and writes: --input/--output (- for the standard streams), else the
+     * pipeline's paths, else stdin and stdout. Only the CLI binds the process's streams.
+     */
+    private RunRequest request(Pipeline pipeline) {
         RunRequest request = RunRequest.create().progress(new RunProgress());
-        request = "-".equals(input) ? request.input(terminal.in()) : input != null ? request.input(Path.of(input)) : request;
-        request = "-".equals(output) ? request.output(terminal.out()) : output != null ? request.output(Path.of(output)) : request;
-        if (input == null && compiled.spec().source().path().isEmpty()) {
-            request = request.input(terminal.in());
+        if ("-".equals(input) || input == null && pipeline.spec().source().path().isEmpty()) {
+            request = request.input(terminal.in(), "stdin");
+        } else if (input != null) {
+            request = request.input(Path.of(input));
         }
-        if (output == null && compiled.spec().sink().path().isEmpty()) {
+        if ("-".equals(output) || output == null && pipeline.spec().sink().path().isEmpty()) {
             request = request.output(terminal.out());
+        } else if (output != null) {
+            request = request.output(Path.of(output));
         }
-        if (deadLetter != null) {
-            request = request.deadLetter(deadLetter);
-        }
+        return deadLetter != null ? request.deadLetter(deadLetter) : request;
+    }
+
+    /**
+     * Runs {@code request}, with the progress line when stderr is a terminal. On SIGINT/SIGTERM
+     * the run is cancelled and the process waits until its files are let go (the output left
+     * untouched, its temporary file removed, dead letters so far written); the JVM then exits
+     * with 130 or 143.
+     */
+    private RunSummary runUntilDoneOrSignalled(Pipeline pipeline, RunRequest request) {
         Progress progress = quiet || !terminal.stderrIsTerminal() ? null : new Progress(request.progress(), terminal.err());
-        RunSummary summary;
-        Thread onSignal = null;
-        try {
-            java.util.concurrent.CompletableFuture<RunSummary> result = new java.util.concurrent.CompletableFuture<>();
-            reactor.core.Disposable run = compiled.run(request).subscribe(result::complete, result::completeExceptionally);
-            RunProgress live = request.progress();
-            // SIGINT/SIGTERM: cancel the run and wait until its files are let go (the output left
-            // untouched, its temporary file removed, dead letters so far written); the JVM then
-            // exits with 130 or 143.
-            onSignal = new Thread(() -> {
-                if (!result.isDone()) {
-                    // whatever else holds the JVM up at shutdown (a script that cannot be stopped),
-                    // the signal wins: the process ends within the grace
-                    Thread halt = new Thread(() -> {
-                        try {
-                            Thread.sleep(SIGNAL_GRACE_MILLIS);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        terminal.err().println("flowengine: stopped after " + SIGNAL_GRACE_MILLIS / 1000 + " s of shutdown");
-                        Runtime.getRuntime().halt(143);
-                    }, "flowengine-halt");
-                    halt.setDaemon(true);
-                    halt.start();
-                    run.dispose();
-                    try {
-                        live.closed().get(SIGNAL_GRACE_MILLIS / 2, java.util.concurrent.TimeUnit.MILLISECONDS);
-                    } catch (Exception e) {
-                        // exiting anyway
-                    }
-                    terminal.err().println("\nflowengine: interrupted; the output was not written");
+        CompletableFuture<RunSummary> result = new CompletableFuture<>();
+        Disposable run = pipeline.run(request).subscribe(result::complete, result::completeExceptionally);
+        RunProgress live = request.progress();
+        Thread onSignal = new Thread(() -> {
+            if (result.isDone()) {
+                return;
+            }
+            // whatever else holds the JVM up at shutdown (a script that cannot be stopped), the
+            // signal wins: the process ends within the grace
+            Thread halt = new Thread(() -> {
+                try {
+                    Thread.sleep(SIGNAL_GRACE_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
                 }
-            }, "flowengine-interrupt");
-            Runtime.getRuntime().addShutdownHook(onSignal);
-            summary = result.join();
+                terminal.err().println("flowengine: stopped after " + SIGNAL_GRACE_MILLIS / 1000 + " s of shutdown");
+                Runtime.getRuntime().halt(143);
+            }, "flowengine-halt");
+            halt.setDaemon(true);
+            halt.start();
+            run.dispose();
+            try {
+                live.closed().get(SIGNAL_GRACE_MILLIS / 2, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // exiting anyway
+            }
+            terminal.err().println("\nflowengine: interrupted; the output was not written");
+        }, "flowengine-interrupt");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            return result.join();
         } finally {
             if (progress != null) {
                 progress.stop();
             }
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException e) {
+                // shutting down already
+            }
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(onSignal);
-        } catch (IllegalStateException e) {
-            // shutting down already
-        }
+    }
+
+    /** The summary file, the failure and the summary line. */
+    private void report(RunSummary summary) {
         if (summaryFile != null) {
             try {
                 Files.writeString(summaryFile, summary.toJson() + "\n", StandardCharsets.UTF_8);
@@ -173,19 +174,12 @@ final class RunCommand implements Callable<Integer> {
         if (!summary.succeeded()) {
             Throwable error = summary.error().orElseThrow();
             terminal.err().println("flowengine: run failed: " + error.getMessage());
-            if (verbose) {
+            if (terminal.verbose()) {
                 error.printStackTrace(terminal.err());
             }
         }
         if (!quiet) {
             terminal.err().println(Progress.summaryLine(summary));
         }
-        if (registry != null) {
-            printMetrics(registry);
-        }
-        if (summary.error().orElse(null) instanceof io.flowengine.InvalidRequestException) {
-            return Main.USAGE;
-        }
-        return summary.succeeded() ? Main.OK : Main.FAILED;
     }
 }

@@ -1,8 +1,6 @@
 package io.flowengine.cli;
 
 import io.flowengine.FlowEngineException;
-import io.flowengine.PipelineValidationException;
-import io.flowengine.Problem;
 import io.flowengine.server.FlowServer;
 import io.flowengine.server.ServerConfig;
 import java.io.IOException;
@@ -63,6 +61,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "How long a connection may stay idle between requests (default 60).")
     int idleTimeout = 60;
 
+    @Option(names = "--max-runs", paramLabel = "N", description = "Run records (summaries and dead letters) kept (default 100).")
+    int maxRuns = 100;
+
+    @Option(names = "--upload-idle-timeout", paramLabel = "SECONDS", description = "How long an upload may send nothing before it is"
+            + " abandoned and its run fails (default 30).")
+    int uploadIdleTimeout = 30;
+
     @Mixin
     Logs.Options logs = new Logs.Options();
 
@@ -73,56 +78,14 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Logs.configure(terminal.err(), logs, Logs.LogLevel.info);
-        if (maxConcurrentRuns < 1 || maxBodySize < 1 || maxConnections < 1 || headerTimeout < 1 || idleTimeout < 1
-                || shutdownGrace < 0 || port < 0 || port > 65535) {
-            terminal.err().println("flowengine: --max-concurrent-runs, --max-connections, --max-body-size, --header-timeout and"
-                    + " --idle-timeout must be positive, --shutdown-grace 0 or more, --port 0..65535");
-            return Main.USAGE;
-        }
-        if (minUploadRate < 0) {
-            terminal.err().println("flowengine: --min-upload-rate must be 0 or more, not " + minUploadRate);
-            return Main.USAGE;
-        }
-        if (noAuth && apiKeys != null) {
-            terminal.err().println("flowengine: --no-auth and --api-keys contradict each other; pass one of them");
-            return Main.USAGE;
-        }
-        if (apiKeys == null && !noAuth && !loopback(host)) {
-            terminal.err().println("flowengine: --host " + host + " can be reached from other machines, and without --api-keys"
-                    + " anyone who can reach it could run your pipelines. Pass --api-keys FILE (one key per line),"
-                    + " or --no-auth to serve without keys on purpose, or leave --host at 127.0.0.1");
-            return Main.USAGE;
-        }
-        List<String> keys = List.of();
-        if (apiKeys != null) {
-            keys = Files.readAllLines(apiKeys).stream().map(String::strip).filter(k -> !k.isEmpty() && !k.startsWith("#")).toList();
-            if (keys.isEmpty()) {
-                terminal.err().println("flowengine: " + apiKeys + " holds no API key (one per line)");
-                return Main.USAGE;
-            }
-        }
+        checkOptions();
         Path data = dataDir != null ? dataDir : Files.createTempDirectory("flowengine-data-");
-        ServerConfig config = ServerConfig.of(pipelines, data).withHost(host).withPort(port).withApiKeys(keys)
+        ServerConfig config = ServerConfig.of(pipelines, data).withHost(host).withPort(port).withApiKeys(apiKeys())
                 .withMaxBodySize(maxBodySize).withMaxConcurrentRuns(maxConcurrentRuns).withMaxConnections(maxConnections)
                 .withShutdownGrace(Duration.ofSeconds(shutdownGrace))
                 .withHeaderTimeout(Duration.ofSeconds(headerTimeout)).withIdleTimeout(Duration.ofSeconds(idleTimeout))
-                .withMinUploadRate(minUploadRate);
-        FlowServer server;
-        try {
-            server = FlowServer.start(config, terminal.env());
-        } catch (PipelineValidationException e) {
-            for (Problem p : e.problems()) {
-                terminal.err().println(p);
-            }
-            return Main.USAGE;
-        } catch (FlowEngineException e) {
-            terminal.err().println("flowengine: " + e.getMessage());
-            return Main.FAILED;
-        } catch (RuntimeException e) {
-            terminal.err().println("flowengine: cannot start the HTTP server on " + host + ":" + port + ": " + e.getMessage()
-                    + ". Pass --port, or stop the process using it.");
-            return Main.FAILED;
-        }
+                .withMinUploadRate(minUploadRate).withMaxRuns(maxRuns).withUploadIdleTimeout(Duration.ofSeconds(uploadIdleTimeout));
+        FlowServer server = start(config);
         terminal.err().println("flowengine: serving " + server.pipelineNames() + " on http://" + host + ":" + server.port()
                 + " (data in " + data + "; JavaScript " + io.flowengine.Pipeline.javaScriptRuntime() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
@@ -138,6 +101,50 @@ final class ServeCommand implements Callable<Integer> {
         }, "flowengine-shutdown"));
         stopped.await();
         return Main.OK;
+    }
+
+    /** Refuses options out of range, and a reachable address without keys unless --no-auth says so. */
+    private void checkOptions() {
+        if (maxConcurrentRuns < 1 || maxBodySize < 1 || maxConnections < 1 || headerTimeout < 1 || idleTimeout < 1
+                || maxRuns < 1 || uploadIdleTimeout < 1 || shutdownGrace < 0 || port < 0 || port > 65535) {
+            throw new UsageException("--max-concurrent-runs, --max-connections, --max-body-size, --max-runs, --header-timeout,"
+                    + " --idle-timeout and --upload-idle-timeout must be positive, --shutdown-grace 0 or more, --port 0..65535");
+        }
+        if (minUploadRate < 0) {
+            throw new UsageException("--min-upload-rate must be 0 or more, not " + minUploadRate);
+        }
+        if (noAuth && apiKeys != null) {
+            throw new UsageException("--no-auth and --api-keys contradict each other; pass one of them");
+        }
+        if (apiKeys == null && !noAuth && !loopback(host)) {
+            throw new UsageException("--host " + host + " can be reached from other machines, and without --api-keys"
+                    + " anyone who can reach it could run your pipelines. Pass --api-keys FILE (one key per line),"
+                    + " or --no-auth to serve without keys on purpose, or leave --host at 127.0.0.1");
+        }
+    }
+
+    /** The keys of --api-keys, one per line ({@code #} lines are comments); none without it. */
+    private List<String> apiKeys() throws IOException {
+        if (apiKeys == null) {
+            return List.of();
+        }
+        List<String> keys = Files.readAllLines(apiKeys).stream().map(String::strip).filter(k -> !k.isEmpty() && !k.startsWith("#")).toList();
+        if (keys.isEmpty()) {
+            throw new UsageException(apiKeys + " holds no API key (one per line)");
+        }
+        return keys;
+    }
+
+    /** The server, listening; an invalid pipeline or a port in use is reported by the caller. */
+    private FlowServer start(ServerConfig config) {
+        try {
+            return FlowServer.start(config, terminal.env());
+        } catch (FlowEngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new FlowEngineException("cannot start the HTTP server on " + host + ":" + port + ": " + e.getMessage()
+                    + ". Pass --port, or stop the process using it.", e);
+        }
     }
 
     /** True when {@code host} is this machine only (127.0.0.0/8, ::1, localhost). */

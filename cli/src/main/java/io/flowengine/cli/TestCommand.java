@@ -1,6 +1,5 @@
 package io.flowengine.cli;
 
-import io.flowengine.FlowEngineException;
 import io.flowengine.Pipeline;
 import io.flowengine.TestResult;
 import java.io.PrintStream;
@@ -32,21 +31,11 @@ final class TestCommand implements Callable<Integer> {
     public Integer call() {
         Logs.configure(terminal.err(), logs, Logs.LogLevel.error);
         Pipeline pipeline = options.compile(terminal);
-        if (pipeline == null) {
-            return Main.USAGE;
-        }
         if (pipeline.spec().tests().isEmpty()) {
-            terminal.err().println(options.pipeline + ": no tests. Add a tests: list, each with name, input and expect"
+            throw new UsageException(options.pipeline + ": no tests. Add a tests: list, each with name, input and expect"
                     + " (see docs/pipeline-file.md#tests)");
-            return Main.USAGE;
         }
-        List<TestResult> results;
-        try {
-            results = pipeline.runTests();
-        } catch (FlowEngineException e) {
-            terminal.err().println("flowengine: " + e.getMessage());
-            return Main.FAILED;
-        }
+        List<TestResult> results = pipeline.runTests();
         PrintStream out = terminal.out();
         int failed = 0;
         for (TestResult r : results) {

@@ -7,7 +7,6 @@ import io.flowengine.Problem;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 
 /** {@code flowengine validate PIPELINE}: every problem, file:line:col, exit 2 if any. */
@@ -18,9 +17,6 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Mixin
     PipelineOptions options;
-
-    @Option(names = "--verbose", description = "Show stack traces of internal errors.")
-    boolean verbose;
 
     ValidateCommand(Main.Terminal terminal) {
         this.terminal = terminal;

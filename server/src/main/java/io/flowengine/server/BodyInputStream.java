@@ -32,6 +32,8 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
 
     /** Thrown when the body arrives slower than the minimum upload rate. */
     static final class TooSlow extends IOException {
+        private static final long serialVersionUID = 1L;
+
         TooSlow(String message) {
             super(message);
         }
@@ -39,6 +41,8 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
 
     /** Thrown when the body is larger than allowed. */
     static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
         TooLarge(long max) {
             super("the request body is larger than " + max + " bytes (--max-body-size)");
         }

@@ -81,7 +81,8 @@ public final class FlowServer implements AutoCloseable {
                 .httpRequestDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(8 * 1024))
                 // one access-log line per request, with the run id (logger reactor.netty.http.server.AccessLog)
                 .accessLog(true, x -> reactor.netty.http.server.logging.AccessLog.create("{} {} {} {} {} bytes {} ms run={}",
-                        x.remoteAddress(), x.method(), x.uri(), x.status(), x.contentLength(), x.duration(),
+                        x.connectionInformation() == null ? null : x.connectionInformation().connectionRemoteAddress(),
+                        x.method(), x.uri(), x.status(), x.contentLength(), x.duration(),
                         x.responseHeader("Flow-Run-Id") == null ? "-" : x.responseHeader("Flow-Run-Id")))
                 .route(r -> r
                         .get("/health/live", (req, res) -> res.sendString(Mono.just("ok")).then())
@@ -92,7 +93,7 @@ public final class FlowServer implements AutoCloseable {
                                 .sendString(Mono.fromCallable(registry::scrape).subscribeOn(Schedulers.boundedElastic())).then())
                         .get("/v1/pipelines", (req, res) -> guarded(req, res, () -> res
                                 .header("Content-Type", "application/json")
-                                .sendString(Mono.just(pipelineList())).then()))
+                                .sendString(Mono.just(Problems.pipelines(pipelineNames()))).then()))
                         .post("/v1/pipelines/{name}/transform", (req, res) -> guarded(req, res, () -> transform(req, res)))
                         .get("/v1/runs/{id}", (req, res) -> guarded(req, res, () -> summary(req.param("id"), res)))
                         .get("/v1/runs/{id}/dead-letters", (req, res) -> guarded(req, res, () -> deadLetters(req.param("id"), res)))
@@ -195,15 +196,6 @@ public final class FlowServer implements AutoCloseable {
             }
         }
         return handler.get();
-    }
-
-    private String pipelineList() {
-        StringBuilder sb = new StringBuilder("{\"pipelines\":[");
-        int i = 0;
-        for (String name : pipelines.keySet()) {
-            sb.append(i++ > 0 ? "," : "").append('"').append(Problems.json(name)).append('"');
-        }
-        return sb.append("]}").toString();
     }
 
     private Mono<Void> transform(HttpServerRequest req, HttpServerResponse res) {

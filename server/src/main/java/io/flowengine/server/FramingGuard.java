@@ -117,8 +117,7 @@ final class FramingGuard extends ChannelDuplexHandler {
     }
 
     private static void answer(ChannelHandlerContext ctx, HttpResponseStatus status, String detail) {
-        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + Problems.json(status.reasonPhrase()) + "\",\"status\":"
-                + status.code() + ",\"detail\":\"" + Problems.json(detail) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = Problems.problem(status.code(), status.reasonPhrase(), detail).getBytes(StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)

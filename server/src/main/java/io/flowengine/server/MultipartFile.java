@@ -29,6 +29,8 @@ final class MultipartFile extends InputStream {
 
     /** Thrown for a form that cannot be read. */
     static final class Malformed extends IOException {
+        private static final long serialVersionUID = 1L;
+
         Malformed(String message) {
             super(message);
         }

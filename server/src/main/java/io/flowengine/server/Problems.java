@@ -1,12 +1,19 @@
 package io.flowengine.server;
 
-import io.flowengine.internal.config.Texts;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
-/** RFC 9457 problem details: what went wrong and how to fix it. */
+/** RFC 9457 problem details: what went wrong and how to fix it; and the server's other JSON, all written by Jackson. */
 final class Problems {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Problems() {
     }
@@ -14,12 +21,30 @@ final class Problems {
     static Mono<Void> send(HttpServerResponse res, int status, String title, String detail) {
         return res.status(HttpResponseStatus.valueOf(status))
                 .header("Content-Type", "application/problem+json")
-                .sendString(Mono.just("{\"type\":\"about:blank\",\"title\":\"" + json(title) + "\",\"status\":" + status
-                        + ",\"detail\":\"" + json(detail) + "\"}"))
+                .sendString(Mono.just(problem(status, title, detail)))
                 .then();
     }
 
-    static String json(String s) {
-        return Texts.jsonEscape(s);
+    /** The problem+json body. */
+    static String problem(int status, String title, String detail) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("type", "about:blank");
+        p.put("title", title);
+        p.put("status", status);
+        p.put("detail", detail);
+        return json(p);
+    }
+
+    /** {@code {"pipelines":[...]}} */
+    static String pipelines(List<String> names) {
+        return json(Map.of("pipelines", names));
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -19,6 +19,8 @@ final class UploadBody {
 
     /** The upload did not arrive whole. */
     static final class Broken extends IOException {
+        private static final long serialVersionUID = 1L;
+
         Broken(String message) {
             super(message);
         }

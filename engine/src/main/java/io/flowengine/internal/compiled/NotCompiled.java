@@ -2,6 +2,7 @@ package io.flowengine.internal.compiled;
 
 /** The step holds something outside the compiled subset; it runs on GraalJS. */
 final class NotCompiled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final int offset;
 

@@ -31,6 +31,8 @@ final class Ops {
 
     /** Thrown where JavaScript would throw: the row goes to GraalJS for the real outcome. */
     static final class Fallback extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         static final Fallback INSTANCE = new Fallback();
 
         private Fallback() {
@@ -40,6 +42,8 @@ final class Ops {
 
     /** A row's error, made by {@code throw new Error(...)}: where, and GraalJS's message ("Error: ..."). */
     static final class Thrown extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         final String where;
         final String text;
 

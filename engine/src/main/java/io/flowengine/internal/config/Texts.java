@@ -16,29 +16,6 @@ public final class Texts {
         return t.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
     }
 
-    /** {@code s} escaped for use inside a JSON string literal (without the quotes). */
-    public static String jsonEscape(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
-    }
-
     /** The candidate closest to {@code word}, if it is close enough to be a likely typo. */
     public static String suggest(String word, Collection<String> candidates) {
         String best = null;

@@ -52,6 +52,8 @@ public final class CsvReader implements Closeable {
 
     /** Thrown inside a record that grew past {@code maxRecordChars}. */
     private static final class Overflow extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Overflow() {
             super(null, null, false, false);
         }
@@ -177,6 +179,8 @@ public final class CsvReader implements Closeable {
 
     /** A quote that is still open at the end of the input. */
     private static final class Unclosed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Unclosed() {
             super(null, null, false, false);
         }

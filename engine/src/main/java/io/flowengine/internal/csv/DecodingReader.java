@@ -41,11 +41,6 @@ public final class DecodingReader extends Reader {
         return errors;
     }
 
-    /** The charset the input is decoded with (UTF-16 when a UTF-16 BOM was found). */
-    public Charset charset() {
-        return actual;
-    }
-
     private void start() throws IOException {
         started = true;
         // enough bytes to see a BOM, even when they come one at a time

@@ -1,14 +1,14 @@
 package io.flowengine.internal.flux;
 
 import io.flowengine.PipelineSpec.HttpSinkSpec;
-import io.flowengine.Row;
+import io.flowengine.internal.run.Delivery;
+import io.flowengine.internal.run.Delivery.Item;
 import io.flowengine.internal.run.HttpBodies;
 import io.flowengine.internal.run.RemoteStatusException;
 import io.flowengine.internal.run.RetryPolicy;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -22,17 +22,6 @@ import reactor.util.retry.Retry;
  * failed, with its rows, for the dead letters.
  */
 final class HttpSink {
-
-    /** One row to send and the input record it came from. */
-    record Item(Row row, Row from) {
-    }
-
-    /** What became of one batch. */
-    record Delivery(List<Item> items, Throwable failure, int attempts) {
-        boolean delivered() {
-            return failure == null;
-        }
-    }
 
     private final HttpSinkSpec spec;
     private final RetryPolicy retry;
@@ -96,17 +85,5 @@ final class HttpSink {
                             .flatMap(text -> Mono.error(new RemoteStatusException(url, status, retryAfter,
                                     text.length() > 200 ? text.substring(0, 200) + "…" : text.strip())));
                 });
-    }
-
-    static void forEachRecord(List<Item> items, Consumer<List<Item>> record) {
-        int i = 0;
-        while (i < items.size()) {
-            int end = i + 1;
-            while (end < items.size() && items.get(end).from() == items.get(i).from()) {
-                end++;
-            }
-            record.accept(items.subList(i, end));
-            i = end;
-        }
     }
 }

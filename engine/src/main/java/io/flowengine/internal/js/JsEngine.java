@@ -41,6 +41,22 @@ public final class JsEngine {
     }
 
     /**
+     * Closes the shared engine, if there is one, cancelling any context still running on it; the
+     * next use makes a new one. For a host whose class loader goes away while the JVM stays (a
+     * Flink job on a session cluster): GraalJS's engine holds that loader until it is closed.
+     */
+    public static void closeShared() {
+        Engine e;
+        synchronized (JsEngine.class) {
+            e = shared;
+            shared = null;
+        }
+        if (e != null) {
+            e.close(true);
+        }
+    }
+
+    /**
      * How JavaScript runs in this JVM: "interpreted", or "optimizing (GraalVM CE)" when the Graal
      * compiler is available (JDK 25 with the compiler jars; see the launcher's FLOWENGINE_JIT).
      */

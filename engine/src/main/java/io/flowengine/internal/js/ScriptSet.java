@@ -8,7 +8,7 @@ import io.flowengine.PipelineValidationException;
 import io.flowengine.Problem;
 import io.flowengine.StepRuntime;
 import io.flowengine.internal.compiled.CompiledSteps;
-import io.flowengine.internal.config.Texts;
+import io.flowengine.internal.config.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -82,7 +82,7 @@ public final class ScriptSet {
      * once, sandboxed. Call off non-blocking threads.
      */
     public static ScriptSet compile(PipelineSpec spec) {
-        ScriptSet set = build(spec.steps(), toJson(spec.vars()), spec.execution().scriptTimeout());
+        ScriptSet set = build(spec.steps(), Json.object(spec.vars()), spec.execution().scriptTimeout());
         boolean graaljs = spec.execution().javascript() == PipelineSpec.JavaScriptMode.GRAALJS || spec.steps().isEmpty();
         CompiledSteps.Compilation compilation = graaljs ? null
                 : CompiledSteps.compile(spec.steps(), spec.vars());
@@ -254,22 +254,5 @@ public final class ScriptSet {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String toJson(Map<String, String> vars) {
-        StringBuilder sb = new StringBuilder("{");
-        vars.forEach((k, v) -> {
-            if (sb.length() > 1) {
-                sb.append(',');
-            }
-            quote(sb, k);
-            sb.append(':');
-            quote(sb, v);
-        });
-        return sb.append('}').toString();
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"').append(Texts.jsonEscape(s)).append('"');
     }
 }

@@ -26,7 +26,8 @@ final class Watchdog {
     /** How long an interrupt may take before the context counts as stuck. */
     static final Duration INTERRUPT_WAIT = Duration.ofSeconds(3);
     private static final Set<Watch> WATCHES = ConcurrentHashMap.newKeySet();
-    private static volatile Thread thread;
+    private static final long IDLE_NANOS = Duration.ofSeconds(1).toNanos();
+    private static Thread thread;
 
     private Watchdog() {
     }
@@ -44,10 +45,8 @@ final class Watchdog {
         return w;
     }
 
+    /** Starts the watchdog's thread unless it runs; it ends by itself once nothing is watched. */
     private static void start() {
-        if (thread != null) {
-            return;
-        }
         synchronized (Watchdog.class) {
             if (thread == null) {
                 Thread t = new Thread(Watchdog::loop, "flowengine-script-watchdog");
@@ -58,18 +57,44 @@ final class Watchdog {
         }
     }
 
+    /**
+     * Looks at every watch each tick; ends after a second with nothing to watch, so that no thread
+     * of FlowEngine's outlives its runs (and the class loader they came from).
+     */
     private static void loop() {
+        long idleSince = 0;
         while (true) {
             try {
                 Thread.sleep(TICK_MILLIS);
             } catch (InterruptedException e) {
+                synchronized (Watchdog.class) {
+                    thread = null;
+                }
                 return;
             }
             long now = System.nanoTime();
             for (Watch w : WATCHES) {
                 w.check(now);
             }
+            if (!WATCHES.isEmpty()) {
+                idleSince = 0;
+            } else if (idleSince == 0) {
+                idleSince = now;
+            } else if (now - idleSince > IDLE_NANOS) {
+                synchronized (Watchdog.class) {
+                    // a watch added before this check is seen here; one added after starts a new thread
+                    if (WATCHES.isEmpty()) {
+                        thread = null;
+                        return;
+                    }
+                }
+            }
         }
+    }
+
+    /** Whether the watchdog's thread is running (tests). */
+    static boolean running() {
+        return thread != null;
     }
 
     /** One context's current row: which, and since when. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 /** A remote endpoint answered with a status that is not a success. */
 public final class RemoteStatusException extends FlowEngineException {
+    private static final long serialVersionUID = 1L;
 
     private final int status;
     private final transient Duration retryAfter;

@@ -22,10 +22,6 @@ public final class RetryPolicy {
         this.random = random;
     }
 
-    public RetrySpec spec() {
-        return spec;
-    }
-
     /** True when {@code failure} may go away if tried again. */
     public static boolean isTransient(Throwable failure) {
         if (failure instanceof RemoteStatusException r) {

@@ -15,7 +15,6 @@ public final class RunCounters {
     final AtomicLong filtered = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicLong written = new AtomicLong();
-    final AtomicLong retries = new AtomicLong();
     private final long started = System.nanoTime();
     private final RunMeters meters;
     private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
@@ -81,14 +80,9 @@ public final class RunCounters {
 
     /** A transient failure is being retried. */
     public void retried() {
-        retries.incrementAndGet();
         if (meters != null) {
             meters.retried();
         }
-    }
-
-    public long retries() {
-        return retries.get();
     }
 
     /**

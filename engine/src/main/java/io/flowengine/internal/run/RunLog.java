@@ -63,8 +63,13 @@ public final class RunLog {
     /** Logs with this run's id and pipeline in the MDC, on whichever thread calls. */
     private void log(Logger logger, Level level, String format, Object... args) {
         if (logger.isEnabledForLevel(level)) {
-            try (var r = MDC.putCloseable("run", runId); var p = MDC.putCloseable("pipeline", pipeline)) {
+            MDC.put("run", runId);
+            MDC.put("pipeline", pipeline);
+            try {
                 logger.atLevel(level).log(format, args);
+            } finally {
+                MDC.remove("run");
+                MDC.remove("pipeline");
             }
         }
     }

@@ -3,13 +3,22 @@ package io.flowengine.internal.run;
 import io.flowengine.FlowMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One pipeline's meters in an injected registry (never the global one). */
 public final class RunMeters {
 
-    private static final ConcurrentHashMap<MeterRegistry, ConcurrentHashMap<String, AtomicInteger>> ACTIVE = new ConcurrentHashMap<>();
+    /**
+     * The active-runs gauge of each (registry, pipeline): registered once, shared by every
+     * Pipeline that records to that registry under that name. Held weakly: a registry that is no
+     * longer used elsewhere takes its gauges with it.
+     */
+    private static final Map<MeterRegistry, ConcurrentHashMap<String, AtomicInteger>> ACTIVE =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     private final MeterRegistry registry;
     private final String pipeline;

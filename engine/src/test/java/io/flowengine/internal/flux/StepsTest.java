@@ -3,30 +3,32 @@ package io.flowengine.internal.flux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowengine.Columns;
-import io.flowengine.ErrorPolicy;
 import io.flowengine.FlowEngineException;
-import io.flowengine.PipelineSpec;
 import io.flowengine.PipelineSpec.ExecutionSpec;
 import io.flowengine.Row;
-import io.flowengine.internal.js.ScriptSet;
 import io.flowengine.internal.run.Chunk;
 import io.flowengine.internal.run.ChunkProcessor;
 import io.flowengine.internal.run.Outcome;
-import java.io.OutputStream;
+import io.flowengine.internal.run.Processed;
+import io.flowengine.internal.run.RailPool;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-/** The compiled step stage, white-box: rails, order, bounded read-ahead, whole-chunk failures. */
+/** The step stage, white-box: rails, order, bounded read-ahead, failures as values. */
 class StepsTest {
 
-    private static final ScriptSet NO_STEPS = ScriptSet.compile(PipelineSpec.of("t", List.of()));
-    private static final ExecutionSpec EXEC = new ExecutionSpec(2, true, 2, 2);
+    private static final ExecutionSpec ORDERED = new ExecutionSpec(2, true, 2, 2);
+    /** prefetch × (2 × parallelism + 2) */
+    private static final long IN_FLIGHT = 2L * (2 * 2 + 2);
     private static final Columns COLS = Columns.of("n");
 
     private static Flux<Chunk> chunks(int count, AtomicLong generated) {
@@ -37,101 +39,133 @@ class StepsTest {
         });
     }
 
+    private static Flux<Processed> apply(Flux<Chunk> chunks, ExecutionSpec execution, Function<Chunk, Outcome> processor) {
+        return Steps.apply(chunks, execution, () -> new RailPool(processor));
+    }
+
+    private static Outcome noSteps(Chunk c) {
+        return ChunkProcessor.process(c, null);
+    }
+
     @Test
     void demandFromDownstreamBoundsTheChunksGenerated() {
         AtomicLong generated = new AtomicLong();
-        Flux<Outcome> out = Steps.apply(chunks(1000, generated), NO_STEPS, EXEC, ErrorPolicy.FAIL,
-                OutputStream.nullOutputStream(), o -> { });
-        StepVerifier.create(out, 1)
+        StepVerifier.create(apply(chunks(1000, generated), ORDERED, StepsTest::noSteps), 1)
                 .expectNextCount(1)
                 .thenAwait(Duration.ofMillis(200))
-                .then(() -> assertThat(generated.get()).as("chunks in flight").isLessThanOrEqualTo(2L * (2 * 2 + 2) + 4))
+                .then(() -> assertThat(generated.get()).as("chunks generated").isLessThanOrEqualTo(IN_FLIGHT + 1))
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));
     }
 
     @Test
-    void aSlowChunkDoesNotLetTheOthersRunAheadWithoutBound() {
+    void aSlowChunkDoesNotLetTheOthersRunAheadWithoutBound() throws InterruptedException {
         AtomicLong generated = new AtomicLong();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch othersDone = new CountDownLatch((int) IN_FLIGHT - 1);
         Function<Chunk, Outcome> processor = c -> {
             if (c.seq() == 0) {
                 try {
-                    Thread.sleep(500);
+                    release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            } else {
+                othersDone.countDown();
             }
-            return ChunkProcessor.process(c, null);
+            return noSteps(c);
         };
-        Flux<Outcome> out = Steps.apply(chunks(10_000, generated), NO_STEPS, EXEC, ErrorPolicy.FAIL,
-                OutputStream.nullOutputStream(), o -> { }, processor);
-        StepVerifier.create(out.map(Outcome::seq).take(3))
+        StepVerifier.create(apply(chunks(10_000, generated), ORDERED, processor).map(Processed::seq).take(3))
                 .then(() -> {
                     try {
-                        Thread.sleep(300);
+                        // every chunk the window lets in has been processed: none more may come while chunk 0 is stuck
+                        assertThat(othersDone.await(5, TimeUnit.SECONDS)).isTrue();
+                        Thread.sleep(100);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    assertThat(generated.get()).as("chunks generated while chunk 0 is stuck").isLessThanOrEqualTo(2L * (2 * 2 + 2) + 4);
+                    assertThat(generated.get()).as("chunks generated while chunk 0 is stuck").isEqualTo(IN_FLIGHT);
+                    release.countDown();
                 })
                 .expectNext(0L, 1L, 2L)
                 .verifyComplete();
     }
 
     @Test
-    void wholeChunkFailureIsTurnedIntoFailuresAndTheStreamGoesOn() {
-        List<Outcome> failed = new CopyOnWriteArrayList<>();
+    void orderedOutputKeepsInputOrderWhateverTheRailsTake() {
+        Function<Chunk, Outcome> processor = c -> {
+            try {
+                Thread.sleep(c.seq() % 3 == 0 ? 5 : 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return noSteps(c);
+        };
+        StepVerifier.create(apply(chunks(200, new AtomicLong()), ORDERED, processor).map(Processed::seq).collectList())
+                .assertNext(seqs -> assertThat(seqs).isSorted().hasSize(200))
+                .verifyComplete();
+    }
+
+    @Test
+    void unorderedOutputHasEveryChunkOnce() {
+        ExecutionSpec unordered = new ExecutionSpec(2, false, 2, 2);
+        StepVerifier.create(apply(chunks(500, new AtomicLong()), unordered, StepsTest::noSteps).map(Processed::seq).collectList())
+                .assertNext(seqs -> assertThat(Set.copyOf(seqs)).hasSize(500))
+                .verifyComplete();
+    }
+
+    @Test
+    void aChunkThatFailsAsAWholeIsAValueInItsPlace() {
         Function<Chunk, Outcome> processor = c -> {
             if (c.seq() == 1) {
                 throw new FlowEngineException("the JavaScript engine failed: boom");
             }
-            return ChunkProcessor.process(c, null);
+            return noSteps(c);
         };
-        Flux<Outcome> out = Steps.apply(chunks(4, new AtomicLong()), NO_STEPS, EXEC, ErrorPolicy.DEAD_LETTER,
-                OutputStream.nullOutputStream(), failed::add, processor);
-        StepVerifier.create(out.map(Outcome::seq))
-                .expectNext(0L, 2L, 3L)
+        StepVerifier.create(apply(chunks(4, new AtomicLong()), ORDERED, processor))
+                .assertNext(p -> assertThat(p.error()).isNull())
+                .assertNext(p -> {
+                    assertThat(p.seq()).isEqualTo(1);
+                    assertThat(p.outcome()).isNull();
+                    assertThat(p.error()).hasMessage("the JavaScript engine failed: boom");
+                })
+                .expectNextCount(2)
                 .expectComplete()
                 .verifyThenAssertThat()
                 .hasNotDroppedElements()
                 .hasNotDroppedErrors();
-        assertThat(failed).singleElement().satisfies(o -> {
-            assertThat(o.failures()).singleElement().satisfies(d -> {
-                assertThat(d.rowNumber()).isEqualTo(2);
-                assertThat(d.step()).isEqualTo("engine");
-                assertThat(d.error()).contains("boom");
-            });
-        });
     }
 
     @Test
-    void wholeChunkFailureFailsTheRunUnderFailPolicy() {
+    void railsRunOnThreadsOfTheirOwnThatEndWithTheRun() {
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
         Function<Chunk, Outcome> processor = c -> {
-            throw new FlowEngineException("the JavaScript engine failed: boom");
+            threads.add(Thread.currentThread());
+            return noSteps(c);
         };
-        Flux<Outcome> out = Steps.apply(chunks(4, new AtomicLong()), NO_STEPS, EXEC, ErrorPolicy.FAIL,
-                OutputStream.nullOutputStream(), o -> { }, processor);
-        StepVerifier.create(out).expectErrorMessage("the JavaScript engine failed: boom").verify(Duration.ofSeconds(5));
+        StepVerifier.create(apply(chunks(100, new AtomicLong()), ORDERED, processor)).expectNextCount(100).verifyComplete();
+        assertThat(threads).isNotEmpty().hasSizeLessThanOrEqualTo(2)
+                .allSatisfy(t -> assertThat(t.getName()).startsWith("flowengine-js-"));
+        for (Thread t : threads) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            assertThat(t.isAlive()).as(t.getName() + " alive after the run").isFalse();
+        }
     }
 
     @Test
-    void reorderHandsOnChunksInSequenceAndHoldsEarlyOnes() {
-        Steps.Reorder reorder = new Steps.Reorder(null);
-        Chunk c = new Chunk(0, new Row[0], 0, List.of(), 0);
-        Function<Long, Steps.Processed> p = seq -> new Steps.Processed(seq, c, null, null);
-        assertThat(reorder.accept(p.apply(1L))).isEmpty();
-        assertThat(reorder.accept(p.apply(2L))).isEmpty();
-        assertThat(reorder.accept(p.apply(0L))).extracting(Steps.Processed::seq).containsExactly(0L, 1L, 2L);
-        assertThat(reorder.accept(p.apply(3L))).extracting(Steps.Processed::seq).containsExactly(3L);
-    }
-
-    @Test
-    void continueModeDoesNotSwallowNonEngineErrors() {
-        Function<Chunk, Outcome> processor = c -> {
-            throw new IllegalStateException("a bug");
-        };
-        Flux<Outcome> out = Steps.apply(chunks(4, new AtomicLong()), NO_STEPS, EXEC, ErrorPolicy.DEAD_LETTER,
-                OutputStream.nullOutputStream(), o -> { }, processor);
-        StepVerifier.create(out).expectErrorMessage("a bug").verify(Duration.ofSeconds(5));
+    void cancellingClosesThePool() throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        RailPool[] pool = {null};
+        Flux<Processed> out = Steps.apply(chunks(1000, new AtomicLong()), ORDERED, () -> pool[0] = new RailPool(c -> {
+            started.countDown();
+            return noSteps(c);
+        }));
+        StepVerifier.create(out, 1).expectNextCount(1).thenCancel().verify(Duration.ofSeconds(5));
+        assertThat(started.await(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(pool[0].abandoned()).as("the pool's end signal").isDone();
     }
 }

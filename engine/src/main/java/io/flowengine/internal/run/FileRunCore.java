@@ -1,0 +1,305 @@
+package io.flowengine.internal.run;
+
+import io.flowengine.Columns;
+import io.flowengine.DeadLetter;
+import io.flowengine.ErrorPolicy;
+import io.flowengine.FlowEngineException;
+import io.flowengine.InvalidRequestException;
+import io.flowengine.PipelineSpec;
+import io.flowengine.PipelineSpec.WriteMode;
+import io.flowengine.RunProgress;
+import io.flowengine.RunRequest;
+import io.flowengine.internal.csv.CsvWriter;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One run from a file or stream to a file, a stream or an HTTP sink, without its threading: the
+ * open input and outputs, the {@link RunCore} that decides every record, and the commit (the
+ * output appears only when the run succeeds) or abort (it is discarded; dead letters so far are
+ * kept). A runner reads chunks with {@link #next}, has a {@link RailPool} process them, hands the
+ * results here in input order, and ends with {@link #finish} and {@link #commit}, or {@link #abort}.
+ * Blocking; used from one thread at a time.
+ */
+public final class FileRunCore {
+
+    /** Where a run reads and writes, resolved. */
+    public record Endpoints(Optional<Path> input, Optional<Path> output, Optional<Path> deadLetter, RunRequest request) {
+        public String inputName() {
+            return input.map(Path::toString).orElse(request.inputName());
+        }
+
+        /**
+         * Where {@code request} reads and writes for {@code spec}: the request's paths, else the
+         * pipeline's; checked to be distinct, writable kinds, and not a folder as input.
+         */
+        public static Endpoints resolve(PipelineSpec spec, RunRequest request) {
+            Optional<Path> input = request.inputIsStream() ? Optional.empty() : request.input().or(() -> spec.source().path());
+            if (input.isEmpty() && !request.inputIsStream()) {
+                throw new InvalidRequestException("the run has no input: the pipeline sets no source.path and none was given."
+                        + " Set source.path, or pass --input (RunRequest.input when embedding)");
+            }
+            boolean http = spec.sink().http().isPresent();
+            if (http && request.output().isPresent()) {
+                throw new InvalidRequestException("the pipeline sends its rows to sink.http, so there is no output file;"
+                        + " drop --output, or remove sink.http to write a file");
+            }
+            Optional<Path> output = request.outputIsStream() || http ? Optional.empty() : request.output().or(() -> spec.sink().path());
+            if (output.isEmpty() && !http && !request.outputIsStream()) {
+                throw new InvalidRequestException("the run has no output: the pipeline sets no sink.path and none was given."
+                        + " Set sink.path, or pass --output (RunRequest.output when embedding)");
+            }
+            Optional<Path> deadLetter = Optional.empty();
+            if (spec.errors().onError() == ErrorPolicy.DEAD_LETTER) {
+                deadLetter = request.deadLetter().or(() -> spec.errors().deadLetter()).or(() -> output
+                        .filter(p -> OutputPaths.kind(p, "output", "--output") == OutputPaths.Kind.FILE)
+                        .map(Endpoints::besideOutput));
+                if (deadLetter.isEmpty()) {
+                    throw new InvalidRequestException("errors.onError is dead-letter and the output is "
+                            + (http ? "sink.http" : output.isPresent() ? "the device or pipe " + output.get() : "stdout")
+                            + ", so there is no place for dead letters by default. Pass --dead-letter FILE or set errors.deadLetter");
+                }
+            }
+            OutputPaths.checkDistinct(input, output, deadLetter);
+            output.ifPresent(p -> OutputPaths.kind(p, "output", "--output"));
+            deadLetter.ifPresent(p -> OutputPaths.kind(p, "dead-letter file", "--dead-letter"));
+            if (input.isPresent() && Files.isDirectory(input.get())) {
+                throw new InvalidRequestException("the input " + input.get() + " is a folder. Name a CSV file inside it");
+            }
+            return new Endpoints(input, output, deadLetter, request);
+        }
+
+        /** {@code out/orders.csv} → {@code out/orders.dead-letters.csv}. */
+        static Path besideOutput(Path output) {
+            String name = output.getFileName().toString().replaceFirst("\\.(csv|tsv|psv|txt)$", "");
+            return output.resolveSibling(name + ".dead-letters.csv");
+        }
+    }
+
+    private final PipelineSpec spec;
+    private final RecordSource source;
+    private final AtomicOutput output;
+    private final AtomicOutput deadLetters;
+    private final RunProgress progress;
+    private final RunCore core;
+    private final CsvWriter deadLetterWriter = new CsvWriter(',', '"');
+    private final StringBuilder csv = new StringBuilder(1 << 16);
+    private final StringBuilder dlCsv = new StringBuilder();
+    private DeadLetterFormat deadLetterFormat;
+    private long seq;
+    private boolean ended;
+
+    private FileRunCore(PipelineSpec spec, RecordSource source, AtomicOutput output, AtomicOutput deadLetters,
+            RunCounters counters, RunProgress progress) {
+        this.spec = spec;
+        this.progress = progress;
+        this.source = source;
+        this.output = output;
+        this.deadLetters = deadLetters;
+        OutputStage stage = spec.sink().http().isPresent() ? OutputStage.unformatted()
+                : new OutputStage(spec.sink().columns(), new CsvWriter(spec.sink().csv().delimiter(), spec.sink().csv().quote()));
+        this.core = new RunCore(spec, counters, stage, this::deadLetter);
+    }
+
+    /** Opens the input and the outputs of {@code io}; the outputs are temporary files until {@link #commit}. */
+    public static FileRunCore open(PipelineSpec spec, Endpoints io, RunCounters counters) {
+        InputStream in = openInput(io);
+        AtomicOutput output = null;
+        try {
+            output = spec.sink().http().isPresent() ? null
+                    : io.output().isPresent()
+                    ? AtomicOutput.create(io.output().get(), spec.sink().mode(), spec.sink().csv().encoding())
+                    : AtomicOutput.stream(io.request().outputStream(), spec.sink().csv().encoding());
+            AtomicOutput dl = io.deadLetter().isPresent()
+                    ? AtomicOutput.create(io.deadLetter().get(), WriteMode.REPLACE, StandardCharsets.UTF_8, "dead-letter file",
+                            "--dead-letter")
+                    : null;
+            return new FileRunCore(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters,
+                    io.request().progress());
+        } catch (RuntimeException e) {
+            if (output != null) {
+                output.abort();
+            }
+            closeQuietly(in);
+            throw e;
+        }
+    }
+
+    private static InputStream openInput(Endpoints io) {
+        if (io.input().isEmpty()) {
+            return counting(new FilterInputStream(io.request().inputStream()) {
+                @Override
+                public void close() {
+                    // the caller's stream (stdin) stays open
+                }
+            }, io.request().progress());
+        }
+        Path path = io.input().get();
+        try {
+            io.request().progress().totalBytes(Files.size(path));
+            return counting(Files.newInputStream(path), io.request().progress());
+        } catch (NoSuchFileException e) {
+            throw new FlowEngineException("the input file " + path + " does not exist. Check --input or source.path"
+                    + " (relative to the pipeline file)");
+        } catch (IOException e) {
+            throw new FlowEngineException("cannot open the input file " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static InputStream counting(InputStream in, RunProgress progress) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    progress.addBytes(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    progress.addBytes(n);
+                }
+                return n;
+            }
+        };
+    }
+
+    /** The next chunk of the input, or null at its end. Blocking. */
+    public Chunk next() {
+        Chunk c = source.next(seq++, spec.execution().chunkSize());
+        if (c != null) {
+            progress.addRows(c.records());
+        }
+        return c;
+    }
+
+    /** Writes what the steps made of a chunk, in input order. */
+    public synchronized void write(Processed p) {
+        if (ended) {
+            return;
+        }
+        core.accept(p, csv);
+        flush();
+    }
+
+    /** For an HTTP sink: the rows of {@code p} to send, each with its input record. */
+    public synchronized List<Delivery.Item> items(Processed p) {
+        List<Delivery.Item> items = new ArrayList<>(p.chunk().size());
+        if (ended) {
+            return items;
+        }
+        core.accept(p, (row, from) -> items.add(new Delivery.Item(row, from)));
+        flush();
+        return items;
+    }
+
+    /** For an HTTP sink: a batch was delivered, or its records fail. */
+    public synchronized void delivered(Delivery d) {
+        if (ended || d.delivered()) {
+            return;
+        }
+        String why = (d.failure() instanceof FlowEngineException fe ? fe.getMessage() : String.valueOf(d.failure()))
+                + " (after " + d.attempts() + " attempt" + (d.attempts() == 1 ? "" : "s") + ")";
+        d.forEachRecord(record -> core.failDelivered(record.get(0).from(), record.size(), why));
+        flush();
+    }
+
+    /** Every chunk has been written. */
+    public synchronized void finish() {
+        if (ended) {
+            return;
+        }
+        core.finish(csv);
+        flush();
+    }
+
+    private void flush() {
+        if (csv.length() > 0 && output != null) {
+            output.write(csv);
+            csv.setLength(0);
+        }
+        if (dlCsv.length() > 0) {
+            deadLetters.write(dlCsv);
+            dlCsv.setLength(0);
+        }
+    }
+
+    private void deadLetter(DeadLetter d) {
+        if (deadLetterFormat == null) {
+            Columns columns = source.columns() != null ? source.columns() : Columns.of();
+            deadLetterFormat = new DeadLetterFormat(columns, deadLetterWriter);
+            deadLetterFormat.header(dlCsv);
+        }
+        deadLetterFormat.append(dlCsv, d);
+    }
+
+    /** A dead-letter file always has its header, even when nothing failed. */
+    private void deadLetterHeader() {
+        if (deadLetters != null && deadLetterFormat == null && source.columns() != null) {
+            deadLetterFormat = new DeadLetterFormat(source.columns(), deadLetterWriter);
+            deadLetterFormat.header(dlCsv);
+        }
+    }
+
+    /** The run succeeded: the output and the dead letters take their places. */
+    public synchronized void commit() {
+        ended = true;
+        try {
+            deadLetterHeader();
+            flush();
+            if (output != null) {
+                output.commit();
+            }
+        } finally {
+            if (deadLetters != null) {
+                deadLetters.commit();
+            }
+            closeQuietly(source);
+            progress.markClosed();
+        }
+    }
+
+    /** The run failed or was cancelled: the output is discarded; dead letters so far are kept. */
+    public synchronized void abort() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (output != null) {
+            output.abort();
+        }
+        if (deadLetters != null) {
+            try {
+                deadLetterHeader();
+                if (dlCsv.length() > 0) {
+                    deadLetters.write(dlCsv);
+                }
+                deadLetters.commit();
+            } catch (FlowEngineException e) {
+                deadLetters.abort();
+            }
+        }
+        closeQuietly(source);
+        progress.markClosed();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // closing an input after the run: nothing to report
+        }
+    }
+}
