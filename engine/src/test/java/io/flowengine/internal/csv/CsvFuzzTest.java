@@ -38,6 +38,7 @@ class CsvFuzzTest {
                 good.add(r.fields());
             }
         }
+        accountsForEveryLine(input, records);
         // parse(write(parse(x))) == parse(x) for the records that parsed
         CsvWriter writer = new CsvWriter(',', '"');
         StringBuilder written = new StringBuilder();
@@ -52,6 +53,44 @@ class CsvFuzzTest {
                 assertThat(again.get(i).error()).containsAnyOf("maxFieldSize", "maxRecordSize", "NUL", "not valid");
             } else {
                 assertThat(again.get(i).fields()).containsExactly(good.get(i));
+            }
+        }
+    }
+
+    /**
+     * Nothing read twice or skipped. Where the decoded text has no quote and no carriage return,
+     * each non-empty line is exactly one record, starting on that line, whose fields joined by
+     * commas are the line (or that is malformed, for a limit, keeping the line as its text).
+     * Elsewhere, no more records than non-empty lines.
+     */
+    private static void accountsForEveryLine(byte[] input, List<CsvRecord> records) throws IOException {
+        StringBuilder decoded = new StringBuilder();
+        try (DecodingReader d = new DecodingReader(new ByteArrayInputStream(input), StandardCharsets.UTF_8)) {
+            char[] buf = new char[4096];
+            int n;
+            while ((n = d.read(buf, 0, buf.length)) > 0) {
+                decoded.append(buf, 0, n);
+            }
+        }
+        String text = decoded.toString();
+        String[] lines = text.split("\n", -1);
+        List<Integer> nonEmpty = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            if (!lines[i].isEmpty()) {
+                nonEmpty.add(i + 1);
+            }
+        }
+        if (text.indexOf('"') >= 0 || text.indexOf('\r') >= 0 || text.indexOf('\0') >= 0) {
+            assertThat(records.size()).as("records, at most one per non-empty line").isLessThanOrEqualTo(nonEmpty.size());
+            return;
+        }
+        assertThat(records).extracting(r -> (int) r.line()).as("the line each record starts on").containsExactlyElementsOf(nonEmpty);
+        for (CsvRecord r : records) {
+            String line = lines[(int) r.line() - 1];
+            if (r.malformed()) {
+                assertThat(r.raw()).as("the text of malformed line " + r.line()).isEqualTo(line);
+            } else {
+                assertThat(String.join(",", r.fields())).as("line " + r.line()).isEqualTo(line);
             }
         }
     }
