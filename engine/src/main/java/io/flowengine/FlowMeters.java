@@ -1,9 +1,12 @@
 package io.flowengine;
 
+import java.util.List;
+
+
 /**
  * Every meter FlowEngine records, with its tag keys, in one place. Tags are low-cardinality:
  * pipeline names, step names and statuses, never row data, paths or messages. Names are
- * Micrometer's dotted form; a Prometheus registry shows them as in PRODUCT.md
+ * Micrometer's dotted form; a Prometheus registry shows them as docs/metrics.md lists them
  * ({@code flowengine.rows.in} → {@code flowengine_rows_in_total}).
  */
 public enum FlowMeters {
@@ -36,7 +39,7 @@ public enum FlowMeters {
         return meterName;
     }
 
-    public java.util.List<String> tagKeys() {
-        return java.util.List.of(tagKeys);
+    public List<String> tagKeys() {
+        return List.of(tagKeys);
     }
 }

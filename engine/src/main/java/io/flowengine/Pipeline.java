@@ -2,9 +2,19 @@ package io.flowengine;
 
 import io.flowengine.internal.config.PipelineLoader;
 import io.flowengine.internal.flux.FileRun;
+import io.flowengine.internal.js.JsEngine;
 import io.flowengine.internal.js.ScriptSet;
+import io.flowengine.internal.run.PreviewRun;
+import io.flowengine.internal.run.RunMeters;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,9 +40,9 @@ public final class Pipeline {
     private final PipelineSpec spec;
     private final ScriptSet scripts;
     private final OutputStream console;
-    private final io.flowengine.internal.run.RunMeters meters;
+    private final RunMeters meters;
 
-    private Pipeline(PipelineSpec spec, ScriptSet scripts, OutputStream console, io.flowengine.internal.run.RunMeters meters) {
+    private Pipeline(PipelineSpec spec, ScriptSet scripts, OutputStream console, RunMeters meters) {
         this.spec = spec;
         this.scripts = scripts;
         this.console = console;
@@ -96,8 +106,8 @@ public final class Pipeline {
      * This pipeline recording its runs to {@code registry} (the meters of {@link FlowMeters},
      * tagged with {@code name}). Nothing is recorded to Micrometer's global registry.
      */
-    public Pipeline withMeterRegistry(io.micrometer.core.instrument.MeterRegistry registry, String name) {
-        io.flowengine.internal.run.RunMeters m = new io.flowengine.internal.run.RunMeters(registry, name, scripts.stepNames());
+    public Pipeline withMeterRegistry(MeterRegistry registry, String name) {
+        RunMeters m = new RunMeters(registry, name, scripts.stepNames());
         return new Pipeline(spec, scripts.withTimings(m.stepTimings()), console, m);
     }
 
@@ -107,7 +117,7 @@ public final class Pipeline {
      * non-blocking threads.
      */
     public static String javaScriptRuntime() {
-        return io.flowengine.internal.js.JsEngine.runtime();
+        return JsEngine.runtime();
     }
 
     /**
@@ -116,18 +126,18 @@ public final class Pipeline {
      *
      * @param name how errors name the input
      */
-    public Preview preview(java.io.InputStream input, String name, int records) {
+    public Preview preview(InputStream input, String name, int records) {
         if (records < 1) {
             throw new IllegalArgumentException("records must be at least 1");
         }
-        return Preview.of(spec, scripts, input, name, records, console);
+        return PreviewRun.of(spec, scripts, input, name, records, console);
     }
 
     /** {@link #preview(java.io.InputStream, String, int)} of a file. */
-    public Preview preview(java.nio.file.Path input, int records) {
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(input)) {
+    public Preview preview(Path input, int records) {
+        try (InputStream in = Files.newInputStream(input)) {
             return preview(in, input.toString(), records);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new FlowEngineException("cannot read " + input + ": " + e.getMessage(), e);
         }
     }
@@ -150,7 +160,7 @@ public final class Pipeline {
 
     /** Runs the tests on {@code p} and, when {@code reference} is given, on it too, comparing the two. */
     List<TestResult> runTests(Pipeline p, Pipeline reference) {
-        List<TestResult> results = new java.util.ArrayList<>();
+        List<TestResult> results = new ArrayList<>();
         for (PipelineSpec.TestSpec test : spec.tests()) {
             TestResult r = p.runTest(test);
             results.add(reference == null ? r : r.against(reference.runTest(test)));
@@ -159,29 +169,29 @@ public final class Pipeline {
     }
 
     private TestResult runTest(PipelineSpec.TestSpec test) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.nio.file.Path dead = null;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Path dead = null;
         try {
             RunRequest request = RunRequest.create()
-                    .input(new java.io.ByteArrayInputStream(test.input().getBytes(spec.source().csv().encoding())), "test '" + test.name() + "'")
+                    .input(new ByteArrayInputStream(test.input().getBytes(spec.source().csv().encoding())), "test '" + test.name() + "'")
                     .output(out);
             if (spec.errors().onError() == ErrorPolicy.DEAD_LETTER) {
-                dead = java.nio.file.Files.createTempFile("flowengine-test-", ".dead-letters.csv");
-                java.nio.file.Files.delete(dead);
+                dead = Files.createTempFile("flowengine-test-", ".dead-letters.csv");
+                Files.delete(dead);
                 request = request.deadLetter(dead);
             }
             RunSummary summary = run(request).block();
             String actual = summary.succeeded() ? out.toString(spec.sink().csv().encoding()) : "";
-            String deadLetters = dead != null && java.nio.file.Files.exists(dead) ? java.nio.file.Files.readString(dead) : "";
+            String deadLetters = dead != null && Files.exists(dead) ? Files.readString(dead) : "";
             return new TestResult(test.name(), summary.succeeded() && TestResult.same(test.expect(), actual), test.expect(), actual,
                     summary, deadLetters);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new FlowEngineException("cannot run test '" + test.name() + "': " + e.getMessage(), e);
         } finally {
             if (dead != null) {
                 try {
-                    java.nio.file.Files.deleteIfExists(dead);
-                } catch (java.io.IOException e) {
+                    Files.deleteIfExists(dead);
+                } catch (IOException e) {
                     // a temporary file; nothing to lose
                 }
             }
@@ -198,7 +208,7 @@ public final class Pipeline {
      * failed run).
      */
     public Mono<RunSummary> run(RunRequest request) {
-        return FileRun.run(spec, scripts, request, console, meters);
+        return FileRun.run(spec, scripts, request, request.progress().counters(), console, meters);
     }
 
     /** A new run over an application's own {@code Flux} of rows. */

@@ -1,5 +1,6 @@
 package io.flowengine;
 
+import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -162,14 +163,14 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
      * @param timeout how long one request may take before it counts as a (transient) failure
      * @param headers request headers (values interpolated from the environment at load time)
      */
-    public record HttpSinkSpec(java.net.URI url, int batchRows, HttpBody body, java.util.Map<String, String> headers,
+    public record HttpSinkSpec(URI url, int batchRows, HttpBody body, Map<String, String> headers,
             int maxInFlight, Duration timeout) {
         public HttpSinkSpec {
-            headers = java.util.Map.copyOf(headers);
+            headers = Map.copyOf(headers);
         }
 
-        public static HttpSinkSpec of(java.net.URI url) {
-            return new HttpSinkSpec(url, 500, HttpBody.JSON, java.util.Map.of(), 2, Duration.ofSeconds(30));
+        public static HttpSinkSpec of(URI url) {
+            return new HttpSinkSpec(url, 500, HttpBody.JSON, Map.of(), 2, Duration.ofSeconds(30));
         }
     }
 

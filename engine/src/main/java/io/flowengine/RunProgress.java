@@ -1,6 +1,7 @@
 package io.flowengine;
 
-import java.util.concurrent.atomic.AtomicLong;
+import io.flowengine.internal.run.ProgressCounters;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Live counters of a running file run, for a progress display: updated by the engine, read from
@@ -8,57 +9,42 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RunProgress {
 
-    private final AtomicLong rows = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong();
-    private volatile long totalBytes = -1;
-    private final long started = System.nanoTime();
-    private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+    private final ProgressCounters counters = new ProgressCounters();
+
+    /** Counters at zero, for a run to update ({@link RunRequest#progress(RunProgress)}). */
+    public RunProgress() {
+    }
 
     /** Data records read so far. */
     public long rowsRead() {
-        return rows.get();
+        return counters.rowsRead();
     }
 
     /** Input bytes read so far. */
     public long bytesRead() {
-        return bytes.get();
+        return counters.bytesRead();
     }
 
     /** The input's size in bytes, or -1 when unknown (a stream). */
     public long totalBytes() {
-        return totalBytes;
+        return counters.totalBytes();
     }
 
     /** Nanoseconds since the progress object was created. */
     public long elapsedNanos() {
-        return System.nanoTime() - started;
-    }
-
-    /** For the engine: records read. */
-    public void addRows(long n) {
-        rows.addAndGet(n);
-    }
-
-    /** For the engine: bytes read. */
-    public void addBytes(long n) {
-        bytes.addAndGet(n);
+        return counters.elapsedNanos();
     }
 
     /**
      * Completes when the run has let go of its files: the output committed or discarded, the
      * dead letters written, the input closed. Lets a caller that cancels a run wait for that.
      */
-    public java.util.concurrent.CompletableFuture<Void> closed() {
-        return closed;
+    public CompletableFuture<Void> closed() {
+        return counters.closed();
     }
 
-    /** For the engine: the run's files are closed. */
-    public void markClosed() {
-        closed.complete(null);
-    }
-
-    /** For the engine: the input's size. */
-    public void totalBytes(long n) {
-        totalBytes = n;
+    /** What the engine updates. */
+    ProgressCounters counters() {
+        return counters;
     }
 }

@@ -39,7 +39,7 @@ public record RunSummary(RunStatus status, long rowsIn, long rowsOut, long rowsF
         return status == RunStatus.SUCCEEDED;
     }
 
-    /** The summary as the JSON object of PRODUCT.md ({@code --summary FILE}). */
+    /** The summary as the JSON object that {@code --summary FILE} writes (docs/cli.md), written by Jackson. */
     public String toJson() {
         return Json.write(g -> {
             g.writeStartObject();

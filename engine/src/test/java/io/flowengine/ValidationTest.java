@@ -30,6 +30,19 @@ class ValidationTest {
     }
 
     @Test
+    void aStepSaysExactlyOneThingToDo() throws IOException {
+        assertThat(problems("steps:\n  - name: a\n    javascript: 'function transform(row) { return row; }'\n    filter: 'true'\n"
+                + "  - name: b\n  - just text\n"))
+                .containsExactly(
+                        new Problem("pipeline.yaml", 2, 5, "step 'a': has javascript and filter. Give exactly one of 'javascript'"
+                                + " (inline code), 'file' (a .js file) or 'filter' (an expression)."),
+                        new Problem("pipeline.yaml", 5, 5, "step 'b': says nothing to do. Give exactly one of 'javascript'"
+                                + " (inline code), 'file' (a .js file) or 'filter' (an expression)."),
+                        new Problem("pipeline.yaml", 6, 5, "step 3 must be a mapping with 'name' and one of 'javascript', 'file'"
+                                + " or 'filter', not the text 'just text'."));
+    }
+
+    @Test
     void javascriptSyntaxErrorIsLocatedInThePipelineFile() throws IOException {
         List<Problem> p = problems("steps:\n  - name: enrich\n    javascript: |\n      function transform(row, ctx) {\n        return row.x +;\n      }\n");
         assertThat(p).singleElement().satisfies(problem -> {

@@ -55,7 +55,7 @@ public class ChainBench {
         input = csv.getBytes(StandardCharsets.UTF_8);
         rows = new ArrayList<>(ROWS);
         io.flowengine.internal.csv.CsvReader r = new io.flowengine.internal.csv.CsvReader(new java.io.StringReader(csv), ',', '"',
-                1 << 22, 1 << 20, () -> 0);
+                1 << 20, 1 << 22, () -> 0);
         io.flowengine.Columns columns = io.flowengine.Columns.of(r.next().fields());
         for (io.flowengine.internal.csv.CsvRecord rec; (rec = r.next()) != null; ) {
             rows.add(Row.of(columns, rec.fields(), rows.size() + 1, 0));

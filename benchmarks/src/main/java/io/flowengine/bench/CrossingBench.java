@@ -73,7 +73,7 @@ public class CrossingBench {
                   };
                 })()
                 """);
-        CsvReader r = new CsvReader(new StringReader(Orders.csv(CHUNK)), ',', '"', 1 << 22, 1 << 20, () -> 0);
+        CsvReader r = new CsvReader(new StringReader(Orders.csv(CHUNK)), ',', '"', 1 << 20, 1 << 22, () -> 0);
         names = r.next().fields();
         rows = new ArrayList<>();
         for (CsvRecord rec; (rec = r.next()) != null; ) {

@@ -44,7 +44,7 @@ public class CsvBench {
         text = Orders.csv(ROWS);
         bytes = text.getBytes(StandardCharsets.UTF_8);
         records = new ArrayList<>();
-        CsvReader r = new CsvReader(new StringReader(text), ',', '"', 1 << 22, 1 << 20, () -> 0);
+        CsvReader r = new CsvReader(new StringReader(text), ',', '"', 1 << 20, 1 << 22, () -> 0);
         for (CsvRecord rec; (rec = r.next()) != null; ) {
             records.add(rec.fields());
         }
@@ -54,7 +54,7 @@ public class CsvBench {
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long parseChars() throws IOException {
-        return fields(new CsvReader(new StringReader(text), ',', '"', 1 << 22, 1 << 20, () -> 0));
+        return fields(new CsvReader(new StringReader(text), ',', '"', 1 << 20, 1 << 22, () -> 0));
     }
 
     /** Decoding UTF-8 bytes and parsing, as a run reads a file. */
@@ -62,7 +62,7 @@ public class CsvBench {
     @OperationsPerInvocation(ROWS)
     public long parseBytes() throws IOException {
         DecodingReader decoder = new DecodingReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8);
-        return fields(new CsvReader(decoder, ',', '"', 1 << 22, 1 << 20, decoder::errors));
+        return fields(new CsvReader(decoder, ',', '"', 1 << 20, 1 << 22, decoder::errors));
     }
 
     private static long fields(CsvReader r) throws IOException {

@@ -55,7 +55,7 @@ public class JacksonCsvBench {
         text = Orders.csv(CsvBench.ROWS);
         bytes = text.getBytes(StandardCharsets.UTF_8);
         records = new ArrayList<>();
-        CsvReader r = new CsvReader(new StringReader(text), ',', '"', 1 << 22, 1 << 20, () -> 0);
+        CsvReader r = new CsvReader(new StringReader(text), ',', '"', 1 << 20, 1 << 22, () -> 0);
         for (CsvRecord rec; (rec = r.next()) != null; ) {
             records.add(rec.fields());
         }

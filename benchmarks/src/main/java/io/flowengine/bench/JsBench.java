@@ -72,7 +72,7 @@ public class JsBench {
         Path file = Files.writeString(dir.resolve("bench.yaml"), Orders.PIPELINE);
         PipelineSpec spec = Pipeline.loadSpec(file, Map.of(), Map.of());
         rail = ScriptSet.compile(spec).newRail(OutputStream.nullOutputStream());
-        CsvReader r = new CsvReader(new StringReader(Orders.csv(CHUNK)), ',', '"', 1 << 22, 1 << 20, () -> 0);
+        CsvReader r = new CsvReader(new StringReader(Orders.csv(CHUNK)), ',', '"', 1 << 20, 1 << 22, () -> 0);
         Columns columns = Columns.of(r.next().fields());
         List<Row> list = new ArrayList<>();
         long n = 0;

@@ -8,10 +8,14 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
-import picocli.CommandLine;
+import java.util.Properties;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
+import reactor.core.publisher.Hooks;
+import reactor.util.Loggers;
 
 /**
  * {@code flowengine}: the command line. Exit codes, in one place ({@link #exitCode}): 0 success;
@@ -64,10 +68,10 @@ public final class Main {
     public static void main(String[] args) {
         // Reactor's fallback console logger writes INFO to stdout, which may carry the CSV: it logs
         // through java.util.logging instead, like SLF4J here (see Logs), on stderr.
-        reactor.util.Loggers.useJdkLoggers();
+        Loggers.useJdkLoggers();
         // an error that reaches an operator after its run has ended (a race between a failure and
         // the cancellation it causes) changes nothing: the run's outcome is already reported
-        reactor.core.publisher.Hooks.onErrorDropped(e -> java.util.logging.Logger.getLogger("flowengine.dropped")
+        Hooks.onErrorDropped(e -> Logger.getLogger("flowengine.dropped")
                 .fine(() -> "an error after the run had ended: " + e));
         boolean tty = Boolean.getBoolean("flowengine.stderr.tty");
         System.exit(execute(new Terminal(System.in, System.out, System.err, System.getenv(), tty), args));
@@ -165,7 +169,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws Exception {
-            java.util.Properties p = new java.util.Properties();
+            Properties p = new Properties();
             try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
                 if (in != null) {
                     p.load(in);

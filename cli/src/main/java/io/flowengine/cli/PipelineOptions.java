@@ -1,5 +1,6 @@
 package io.flowengine.cli;
 
+import io.flowengine.Pipeline;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +21,7 @@ final class PipelineOptions {
      *
      * @throws io.flowengine.PipelineValidationException with every problem (the command exits 2)
      */
-    io.flowengine.Pipeline compile(Main.Terminal terminal) {
-        return io.flowengine.Pipeline.of(io.flowengine.Pipeline.loadSpec(pipeline, sets, terminal.env())).withConsole(terminal.err());
+    Pipeline compile(Main.Terminal terminal) {
+        return Pipeline.of(Pipeline.loadSpec(pipeline, sets, terminal.env())).withConsole(terminal.err());
     }
 }

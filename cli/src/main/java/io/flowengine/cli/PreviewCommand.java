@@ -6,6 +6,7 @@ import io.flowengine.Pipeline;
 import io.flowengine.PipelineSpec;
 import io.flowengine.Preview;
 import io.flowengine.Row;
+import io.flowengine.StepRuntime;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,7 +65,7 @@ final class PreviewCommand implements Callable<Integer> {
 
     private void print(PrintStream out, Pipeline pipeline, Preview preview, String name) {
         PipelineSpec spec = pipeline.spec();
-        List<io.flowengine.StepRuntime> runtimes = pipeline.stepRuntimes();
+        List<StepRuntime> runtimes = pipeline.stepRuntimes();
         int read = preview.input().size() + preview.unreadable().size();
         out.println("input: " + count(read, "record") + " from " + name
                 + (read < rows ? " (all of it)" : " (the first " + rows + ")"));

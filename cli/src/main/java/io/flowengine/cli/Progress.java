@@ -36,11 +36,15 @@ final class Progress {
     }
 
     static String line(RunProgress p) {
-        double seconds = p.elapsedNanos() / 1e9;
-        long rows = p.rowsRead();
+        return line(p.rowsRead(), p.bytesRead(), p.totalBytes(), p.elapsedNanos());
+    }
+
+    /** The line for {@code rows} read, {@code bytes} of {@code totalBytes} (-1: unknown), after {@code elapsedNanos}. */
+    static String line(long rows, long bytes, long totalBytes, long elapsedNanos) {
+        double seconds = elapsedNanos / 1e9;
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%,d rows, %,.0f rows/s", rows, rows / Math.max(seconds, 1e-3)));
-        if (p.totalBytes() > 0) {
-            double fraction = Math.min(1.0, (double) p.bytesRead() / p.totalBytes());
+        if (totalBytes > 0) {
+            double fraction = Math.min(1.0, (double) bytes / totalBytes);
             sb.append(String.format(Locale.ROOT, ", %.0f%%", fraction * 100));
             if (fraction > 0.01) {
                 long eta = Math.round(seconds / fraction - seconds);

@@ -1,9 +1,12 @@
 package io.flowengine.cli;
 
 import io.flowengine.FlowEngineException;
+import io.flowengine.Pipeline;
 import io.flowengine.server.FlowServer;
 import io.flowengine.server.ServerConfig;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +90,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withMinUploadRate(minUploadRate).withMaxRuns(maxRuns).withUploadIdleTimeout(Duration.ofSeconds(uploadIdleTimeout));
         FlowServer server = start(config);
         terminal.err().println("flowengine: serving " + server.pipelineNames() + " on http://" + host + ":" + server.port()
-                + " (data in " + data + "; JavaScript " + io.flowengine.Pipeline.javaScriptRuntime() + ")");
+                + " (data in " + data + "; JavaScript " + Pipeline.javaScriptRuntime() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM/SIGINT: readiness 503, no new runs, runs in flight finish within the grace period, exit 0
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -150,13 +153,13 @@ final class ServeCommand implements Callable<Integer> {
     /** True when {@code host} is this machine only (127.0.0.0/8, ::1, localhost). */
     static boolean loopback(String host) {
         try {
-            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+            for (InetAddress a : InetAddress.getAllByName(host)) {
                 if (!a.isLoopbackAddress()) {
                     return false;
                 }
             }
             return true;
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }

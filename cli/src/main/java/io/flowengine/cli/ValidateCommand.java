@@ -4,6 +4,7 @@ import io.flowengine.Pipeline;
 import io.flowengine.PipelineSpec;
 import io.flowengine.PipelineValidationException;
 import io.flowengine.Problem;
+import io.flowengine.StepRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ final class ValidateCommand implements Callable<Integer> {
             terminal.err().println(options.pipeline + ": valid (" + spec.steps().size() + " step"
                     + (spec.steps().size() == 1 ? "" : "s") + ")");
             // how each step will run: compiled, or on GraalJS and why
-            for (io.flowengine.StepRuntime r : pipeline.stepRuntimes()) {
+            for (StepRuntime r : pipeline.stepRuntimes()) {
                 terminal.err().println("  step '" + r.step() + "': " + (r.compiled() ? "compiled" : "GraalJS (" + r.reason() + ")"));
             }
             return Main.OK;

@@ -4,16 +4,21 @@ import io.flowengine.Problem;
 import io.flowengine.internal.config.Node.MapNode;
 import io.flowengine.internal.config.Node.ScalarNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Typed access to the values of a pipeline file: each reader returns the value, or records a
  * problem at the value's position (with what was expected and what was found) and returns empty,
- * so that loading goes on and every problem is reported at once.
+ * so that loading goes on and every problem is reported at once. Each section of the file has
+ * its own reader ({@link SourceSection}, {@link StepsSection}, ...) that uses one of these.
  */
-abstract class FieldReader {
+final class FieldReader {
 
     final String file;
     final Path baseDir;
@@ -137,7 +142,7 @@ abstract class FieldReader {
     /** A size in characters: a whole number, or with KiB / MiB. */
     final Optional<Integer> size(MapNode m, String key) {
         return scalar(m, key).flatMap(s -> {
-            java.util.regex.Matcher d = java.util.regex.Pattern.compile("(\\d+)\\s*(KiB|MiB)?").matcher(interpolate(s).strip());
+            Matcher d = Pattern.compile("(\\d+)\\s*(KiB|MiB)?").matcher(interpolate(s).strip());
             if (d.matches()) {
                 long n = Long.parseLong(d.group(1)) * (d.group(2) == null ? 1 : d.group(2).equals("KiB") ? 1024 : 1024 * 1024);
                 if (n >= 1 && n <= 512L * 1024 * 1024) {
@@ -150,15 +155,15 @@ abstract class FieldReader {
         });
     }
 
-    final Optional<java.time.Duration> duration(MapNode m, String key) {
+    final Optional<Duration> duration(MapNode m, String key) {
         return scalar(m, key).flatMap(s -> {
-            java.util.regex.Matcher d = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m)").matcher(interpolate(s).strip());
+            Matcher d = Pattern.compile("(\\d+)\\s*(ms|s|m)").matcher(interpolate(s).strip());
             if (d.matches() && Long.parseLong(d.group(1)) > 0) {
                 long n = Long.parseLong(d.group(1));
                 return Optional.of(switch (d.group(2)) {
-                    case "ms" -> java.time.Duration.ofMillis(n);
-                    case "s" -> java.time.Duration.ofSeconds(n);
-                    default -> java.time.Duration.ofMinutes(n);
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    default -> Duration.ofMinutes(n);
                 });
             }
             problem(s, "'" + key + "' must be a positive duration such as 500ms, 2s or 1m, not " + s.describe() + ".");
@@ -180,7 +185,7 @@ abstract class FieldReader {
         });
     }
 
-    final <E> Optional<E> enumValue(MapNode m, String key, E[] values, java.util.function.Function<E, String> spelling) {
+    final <E> Optional<E> enumValue(MapNode m, String key, E[] values, Function<E, String> spelling) {
         return scalar(m, key).flatMap(s -> {
             String v = interpolate(s);
             List<String> known = new ArrayList<>();

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A pipeline-file value with the 1-based position it was read from. */
-public sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNode {
+sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNode {
 
     int line();
 

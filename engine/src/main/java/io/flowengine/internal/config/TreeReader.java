@@ -6,8 +6,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.flowengine.Problem;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.flowengine.PipelineValidationException;
+import io.flowengine.Problem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +59,7 @@ final class TreeReader {
         JsonLocation at = p.currentTokenLocation();
         int line = at.getLineNr();
         int column = at.getColumnNr();
-        if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser y && y.isCurrentAlias()) {
+        if (p instanceof YAMLParser y && y.isCurrentAlias()) {
             // Jackson would hand the alias on as the text of its name; nothing here resolves it
             problems.add(new Problem(file, line, column, "the YAML alias '*" + p.getText() + "' is not supported."
                     + " Write the value out in full here (anchors, aliases and '<<' merge keys are not read)."));

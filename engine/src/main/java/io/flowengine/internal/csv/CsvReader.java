@@ -61,7 +61,12 @@ public final class CsvReader implements Closeable {
 
     private static final Overflow OVERFLOW = new Overflow();
 
-    public CsvReader(Reader in, char delimiter, char quote, int maxRecordChars, int maxFieldChars, LongSupplier decodeErrors) {
+    /**
+     * @param maxFieldChars the longest field, as {@code source.maxFieldSize}
+     * @param maxRecordChars the longest record, as {@code source.maxRecordSize}
+     * @param decodeErrors how many byte sequences the decoder has replaced so far
+     */
+    public CsvReader(Reader in, char delimiter, char quote, int maxFieldChars, int maxRecordChars, LongSupplier decodeErrors) {
         this.in = in;
         this.delimiter = delimiter;
         this.quote = quote;

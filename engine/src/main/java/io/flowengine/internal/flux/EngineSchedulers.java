@@ -7,7 +7,7 @@ import reactor.core.scheduler.Schedulers;
  * Where FlowEngine's blocking work runs: file I/O and the CSV reader on Reactor's bounded elastic
  * scheduler. JavaScript runs on each run's own rail threads ({@link Steps}).
  */
-public final class EngineSchedulers {
+final class EngineSchedulers {
 
     private EngineSchedulers() {
     }

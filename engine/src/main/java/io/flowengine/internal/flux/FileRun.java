@@ -9,6 +9,7 @@ import io.flowengine.internal.run.Chunk;
 import io.flowengine.internal.run.FileRunCore;
 import io.flowengine.internal.run.FileRunCore.Endpoints;
 import io.flowengine.internal.run.Processed;
+import io.flowengine.internal.run.ProgressCounters;
 import io.flowengine.internal.run.RailPool;
 import io.flowengine.internal.run.RetryPolicy;
 import io.flowengine.internal.run.RunCounters;
@@ -32,8 +33,8 @@ public final class FileRun {
     private FileRun() {
     }
 
-    public static Mono<RunSummary> run(PipelineSpec spec, ScriptSet scripts, RunRequest request, OutputStream console,
-            RunMeters meters) {
+    public static Mono<RunSummary> run(PipelineSpec spec, ScriptSet scripts, RunRequest request, ProgressCounters progress,
+            OutputStream console, RunMeters meters) {
         return Mono.defer(() -> {
             RunLog log = new RunLog(request.runId().orElseGet(RunLog::newId), spec.name());
             OutputStream scriptConsole = console != null ? console : log.console();
@@ -42,13 +43,13 @@ public final class FileRun {
             try {
                 io = Endpoints.resolve(spec, request);
             } catch (FlowEngineException e) {
-                request.progress().markClosed();
+                progress.markClosed();
                 return Mono.just(counters.summary(e)).doOnNext(log::ended);
             }
             log.debug("run started: {} -> {}", io.inputName(), io.output().map(Path::toString)
                     .orElse(spec.sink().http().map(h -> h.url().toString()).orElse("the output stream")));
             return Mono.usingWhen(
-                            Mono.fromCallable(() -> FileRunCore.open(spec, io, counters)).subscribeOn(EngineSchedulers.io()),
+                            Mono.fromCallable(() -> FileRunCore.open(spec, io, counters, progress)).subscribeOn(EngineSchedulers.io()),
                             core -> {
                                 Flux<Processed> processed = Steps.apply(chunks(core), spec.execution(),
                                                 () -> new RailPool(scripts, scriptConsole))
@@ -60,7 +61,7 @@ public final class FileRun {
                             core -> Mono.fromRunnable(core::abort).subscribeOn(EngineSchedulers.io()))
                     .then(Mono.fromCallable(() -> counters.summary(null)))
                     .onErrorResume(e -> {
-                        request.progress().markClosed();
+                        progress.markClosed();
                         return Mono.just(counters.summary(userError(e)));
                     })
                     .doOnNext(log::ended);

@@ -18,6 +18,7 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SourceSection;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * One rail's JavaScript: a sandboxed context with every step loaded, reused for every chunk the
@@ -84,7 +85,7 @@ public final class JsRail implements Rail {
                 steps.setArrayElement(i, context.eval(step.source()));
                 names.setArrayElement(i++, step.name());
             }
-            org.graalvm.polyglot.proxy.ProxyExecutable clock = args -> System.nanoTime();
+            ProxyExecutable clock = args -> System.nanoTime();
             this.api = context.eval(scripts.driver()).execute(steps, names, clock);
             api.getMember("lockdown").executeVoid(builtinKeys);
             this.run = api.getMember("run");
@@ -137,83 +138,13 @@ public final class JsRail implements Rail {
         }
         current = proxies;
         runner = Thread.currentThread();
-        int count = proxies.length;
-        StringBuilder numbers = new StringBuilder(count * 8);
-        StringBuilder lines = new StringBuilder(count * 8);
-        for (int i = 0; i < count; i++) {
-            Row r = proxies[i].input();
-            if (i > 0) {
-                numbers.append(',');
-                lines.append(',');
-            }
-            numbers.append(r.rowNumber());
-            lines.append(r.line());
-        }
-        Value res = newArray.execute();
-        state.putMember("i", 0);
-        state.putMember("res", res);
-        state.putMember("status", newArray.execute());
-        state.putMember("resume", false);
-        state.putMember("start", start);
-        state.putMember("stop", stop);
-        StepTimings timings = scripts.timings();
-        boolean timed = timings != null && calls++ % StepTimings.SAMPLE_EVERY == 0;
-        state.putMember("timed", timed);
+        boolean timed = prepare(start, stop);
+        Value res = state.getMember("res");
+        String status = drive(proxies, results);
         if (timed) {
-            state.putMember("nanos", zeros.execute(scripts.steps().size()));
-            state.putMember("calls", zeros.execute(scripts.steps().size()));
+            addTimings();
         }
-        ProxyArray input = new Rows(proxies, watch);
-        String status;
-        while (true) {
-            try {
-                inGuest = true;
-                status = run.execute(state, input, numbers.toString(), lines.toString(), count).asString();
-                inGuest = false;
-                watch.end();
-                break;
-            } catch (PolyglotException e) {
-                inGuest = false;
-                watch.end();
-                if (abandoned) {
-                    throw abandonedBecause;
-                }
-                boolean exhausted = e.isResourceExhausted() && !e.isCancelled() && !e.isInternalError();
-                if (!exhausted && (!e.isGuestException() && !e.isInterrupted() || e.isCancelled() || e.isResourceExhausted()
-                        || e.isInternalError())) {
-                    throw new FlowEngineException("the JavaScript engine failed: " + e.getMessage(), e);
-                }
-                if (exhausted) {
-                    // one row's allocation failed: that row fails, the chunk goes on, and this
-                    // context is not reused after the chunk
-                    spent = true;
-                }
-                int index = state.getMember("i").asInt();
-                int step = Math.max(state.getMember("step").asInt(), 0);
-                if (e.isInterrupted() && !watch.overdue(index)) {
-                    // meant for a row that had just finished: run this one again from the start
-                    watch.reset();
-                    proxies[index].reset();
-                    continue;
-                }
-                watch.reset();
-                results.failed(index, scripts.steps().get(step).name(), e.isInterrupted()
-                        ? "the script ran longer than " + scripts.timeout().toMillis() + " ms on this record"
-                                + " (execution.scriptTimeout); make it faster or raise execution.scriptTimeout"
-                        : exhausted ? "the script ran out of memory on this record (" + e.getMessage() + ")."
-                                + " Build smaller values: a string may hold at most " + JsEngine.MAX_STRING_LENGTH + " characters"
-                        : describe(e));
-                state.putMember("resume", true);
-            }
-        }
-        if (timed) {
-            Value nanos = state.getMember("nanos");
-            Value stepCalls = state.getMember("calls");
-            for (int s = 0; s < scripts.steps().size(); s++) {
-                timings.add(s, nanos.getArrayElement(s).asLong(), stepCalls.getArrayElement(s).asLong());
-            }
-        }
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < proxies.length; i++) {
             switch (status.charAt(i)) {
                 case '0' -> results.filtered(i);
                 case '1' -> {
@@ -228,6 +159,103 @@ public final class JsRail implements Rail {
                     // 'e': failed, already reported
                 }
             }
+        }
+    }
+
+    /** Resets the driver's state for a chunk through steps {@code [start, stop)}; whether this chunk is timed. */
+    private boolean prepare(int start, int stop) {
+        state.putMember("i", 0);
+        state.putMember("res", newArray.execute());
+        state.putMember("status", newArray.execute());
+        state.putMember("resume", false);
+        state.putMember("start", start);
+        state.putMember("stop", stop);
+        StepTimings timings = scripts.timings();
+        boolean timed = timings != null && calls++ % StepTimings.SAMPLE_EVERY == 0;
+        state.putMember("timed", timed);
+        if (timed) {
+            state.putMember("nanos", zeros.execute(scripts.steps().size()));
+            state.putMember("calls", zeros.execute(scripts.steps().size()));
+        }
+        return timed;
+    }
+
+    /**
+     * Calls the driver until it has been through every row: a row whose script throws or runs out
+     * of time is reported failed and the driver resumes after it. The status of each row.
+     */
+    private String drive(RowProxy[] proxies, ScriptResults results) {
+        int count = proxies.length;
+        StringBuilder numbers = new StringBuilder(count * 8);
+        StringBuilder lines = new StringBuilder(count * 8);
+        for (int i = 0; i < count; i++) {
+            Row r = proxies[i].input();
+            if (i > 0) {
+                numbers.append(',');
+                lines.append(',');
+            }
+            numbers.append(r.rowNumber());
+            lines.append(r.line());
+        }
+        ProxyArray input = new Rows(proxies, watch);
+        while (true) {
+            try {
+                inGuest = true;
+                String status = run.execute(state, input, numbers.toString(), lines.toString(), count).asString();
+                inGuest = false;
+                watch.end();
+                return status;
+            } catch (PolyglotException e) {
+                inGuest = false;
+                watch.end();
+                rowFailed(e, proxies, results);
+            }
+        }
+    }
+
+    /**
+     * What to do when a call into the driver threw: a row's own failure is reported and the
+     * driver resumes after it (or, for an interrupt meant for a row that had just finished, runs
+     * it again); a failure of the engine itself fails the chunk.
+     */
+    private void rowFailed(PolyglotException e, RowProxy[] proxies, ScriptResults results) {
+        if (abandoned) {
+            throw abandonedBecause;
+        }
+        boolean exhausted = e.isResourceExhausted() && !e.isCancelled() && !e.isInternalError();
+        if (!exhausted && (!e.isGuestException() && !e.isInterrupted() || e.isCancelled() || e.isResourceExhausted()
+                || e.isInternalError())) {
+            throw new FlowEngineException("the JavaScript engine failed: " + e.getMessage(), e);
+        }
+        if (exhausted) {
+            // one row's allocation failed: that row fails, the chunk goes on, and this
+            // context is not reused after the chunk
+            spent = true;
+        }
+        int index = state.getMember("i").asInt();
+        int step = Math.max(state.getMember("step").asInt(), 0);
+        if (e.isInterrupted() && !watch.overdue(index)) {
+            // meant for a row that had just finished: run this one again from the start
+            watch.reset();
+            proxies[index].reset();
+            return;
+        }
+        watch.reset();
+        results.failed(index, scripts.steps().get(step).name(), e.isInterrupted()
+                ? "the script ran longer than " + scripts.timeout().toMillis() + " ms on this record"
+                        + " (execution.scriptTimeout); make it faster or raise execution.scriptTimeout"
+                : exhausted ? "the script ran out of memory on this record (" + e.getMessage() + ")."
+                        + " Build smaller values: a string may hold at most " + JsEngine.MAX_STRING_LENGTH + " characters"
+                : describe(e));
+        state.putMember("resume", true);
+    }
+
+    /** Adds the driver's per-step times of a timed chunk to the pipeline's step timings. */
+    private void addTimings() {
+        Value nanos = state.getMember("nanos");
+        Value stepCalls = state.getMember("calls");
+        for (int s = 0; s < scripts.steps().size(); s++) {
+            scripts.timings().add(s, nanos.getArrayElement(s).asLong(), stepCalls.getArrayElement(s).asLong());
         }
     }
 

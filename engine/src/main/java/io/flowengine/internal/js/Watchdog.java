@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 
@@ -38,7 +39,7 @@ final class Watchdog {
     }
 
     /** As above; {@code onStuck} is called (on the watchdog's thread) when an interrupt does not take. */
-    static Watch watch(Context context, Duration budget, java.util.function.IntConsumer onStuck) {
+    static Watch watch(Context context, Duration budget, IntConsumer onStuck) {
         Watch w = new Watch(context, budget.toNanos(), onStuck);
         WATCHES.add(w);
         start();
@@ -105,9 +106,9 @@ final class Watchdog {
         private volatile long startedAt;
         private volatile int index = -2;
         private volatile int overdue = -2;
-        private final java.util.function.IntConsumer onStuck;
+        private final IntConsumer onStuck;
 
-        Watch(Context context, long budget, java.util.function.IntConsumer onStuck) {
+        Watch(Context context, long budget, IntConsumer onStuck) {
             this.onStuck = onStuck;
             this.context = context;
             this.budget = budget;

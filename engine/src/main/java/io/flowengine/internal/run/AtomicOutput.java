@@ -27,7 +27,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * as it was. Also wraps a stream that is not a file (stdout), which is flushed, never closed, and
  * a device or FIFO, which is written in place (nothing to undo: what was written stays written).
  */
-public final class AtomicOutput {
+final class AtomicOutput {
 
     private final Path target;
     private final Path temp;

@@ -5,6 +5,7 @@ import io.flowengine.Row;
 import io.flowengine.internal.js.Rail;
 import io.flowengine.internal.js.ScriptResults;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -71,8 +72,8 @@ public final class ChunkProcessor {
         @Override
         public void produced(int index, Row row) {
             if (size == produced.length) {
-                produced = java.util.Arrays.copyOf(produced, size * 2);
-                from = java.util.Arrays.copyOf(from, size * 2);
+                produced = Arrays.copyOf(produced, size * 2);
+                from = Arrays.copyOf(from, size * 2);
             }
             produced[size] = row;
             from[size++] = chunk.rows()[offset + index];
@@ -81,7 +82,7 @@ public final class ChunkProcessor {
         @Override
         public void filtered(int index) {
             if (filtered == filteredRows.length) {
-                filteredRows = java.util.Arrays.copyOf(filteredRows, Math.max(8, filtered * 2));
+                filteredRows = Arrays.copyOf(filteredRows, Math.max(8, filtered * 2));
             }
             filteredRows[filtered++] = chunk.rows()[offset + index].rowNumber();
         }

@@ -5,18 +5,20 @@ import io.flowengine.ErrorPolicy;
 import io.flowengine.FlowEngineException;
 import io.flowengine.RowException;
 import io.flowengine.internal.config.Texts;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /** Applies {@code errors.onError} and {@code errors.maxErrors} to failed records, in input order. */
-public final class FailurePolicy {
+final class FailurePolicy {
 
     private final ErrorPolicy policy;
     private final OptionalLong maxErrors;
     private final RunCounters counters;
     private final Consumer<DeadLetter> deadLetters;
     /** How many records failed with each (step, error); bounded, for the all-failed message. */
-    private final java.util.Map<String, long[]> reasons = new java.util.HashMap<>();
+    private final Map<String, long[]> reasons = new HashMap<>();
     private static final int MAX_REASONS = 64;
 
     public FailurePolicy(ErrorPolicy policy, OptionalLong maxErrors, RunCounters counters, Consumer<DeadLetter> deadLetters) {
@@ -60,8 +62,8 @@ public final class FailurePolicy {
         if (maxErrors.isPresent() || in == 0 || counters.failed.get() != in) {
             return;
         }
-        java.util.Map.Entry<String, long[]> top = null;
-        for (java.util.Map.Entry<String, long[]> e : reasons.entrySet()) {
+        Map.Entry<String, long[]> top = null;
+        for (Map.Entry<String, long[]> e : reasons.entrySet()) {
             if (top == null || e.getValue()[0] > top.getValue()[0]) {
                 top = e;
             }

@@ -7,7 +7,6 @@ import io.flowengine.FlowEngineException;
 import io.flowengine.InvalidRequestException;
 import io.flowengine.PipelineSpec;
 import io.flowengine.PipelineSpec.WriteMode;
-import io.flowengine.RunProgress;
 import io.flowengine.RunRequest;
 import io.flowengine.internal.csv.CsvWriter;
 import java.io.FilterInputStream;
@@ -88,7 +87,7 @@ public final class FileRunCore {
     private final RecordSource source;
     private final AtomicOutput output;
     private final AtomicOutput deadLetters;
-    private final RunProgress progress;
+    private final ProgressCounters progress;
     private final RunCore core;
     private final CsvWriter deadLetterWriter = new CsvWriter(',', '"');
     private final StringBuilder csv = new StringBuilder(1 << 16);
@@ -98,7 +97,7 @@ public final class FileRunCore {
     private boolean ended;
 
     private FileRunCore(PipelineSpec spec, RecordSource source, AtomicOutput output, AtomicOutput deadLetters,
-            RunCounters counters, RunProgress progress) {
+            RunCounters counters, ProgressCounters progress) {
         this.spec = spec;
         this.progress = progress;
         this.source = source;
@@ -110,8 +109,8 @@ public final class FileRunCore {
     }
 
     /** Opens the input and the outputs of {@code io}; the outputs are temporary files until {@link #commit}. */
-    public static FileRunCore open(PipelineSpec spec, Endpoints io, RunCounters counters) {
-        InputStream in = openInput(io);
+    public static FileRunCore open(PipelineSpec spec, Endpoints io, RunCounters counters, ProgressCounters progress) {
+        InputStream in = openInput(io, progress);
         AtomicOutput output = null;
         try {
             output = spec.sink().http().isPresent() ? null
@@ -122,8 +121,7 @@ public final class FileRunCore {
                     ? AtomicOutput.create(io.deadLetter().get(), WriteMode.REPLACE, StandardCharsets.UTF_8, "dead-letter file",
                             "--dead-letter")
                     : null;
-            return new FileRunCore(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters,
-                    io.request().progress());
+            return new FileRunCore(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters, progress);
         } catch (RuntimeException e) {
             if (output != null) {
                 output.abort();
@@ -133,19 +131,19 @@ public final class FileRunCore {
         }
     }
 
-    private static InputStream openInput(Endpoints io) {
+    private static InputStream openInput(Endpoints io, ProgressCounters progress) {
         if (io.input().isEmpty()) {
             return counting(new FilterInputStream(io.request().inputStream()) {
                 @Override
                 public void close() {
                     // the caller's stream (stdin) stays open
                 }
-            }, io.request().progress());
+            }, progress);
         }
         Path path = io.input().get();
         try {
-            io.request().progress().totalBytes(Files.size(path));
-            return counting(Files.newInputStream(path), io.request().progress());
+            progress.totalBytes(Files.size(path));
+            return counting(Files.newInputStream(path), progress);
         } catch (NoSuchFileException e) {
             throw new FlowEngineException("the input file " + path + " does not exist. Check --input or source.path"
                     + " (relative to the pipeline file)");
@@ -154,7 +152,7 @@ public final class FileRunCore {
         }
     }
 
-    private static InputStream counting(InputStream in, RunProgress progress) {
+    private static InputStream counting(InputStream in, ProgressCounters progress) {
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {

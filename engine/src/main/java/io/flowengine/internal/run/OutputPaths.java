@@ -12,7 +12,7 @@ import java.util.Optional;
  * symlink and its target, two hard links) are the same file here, so a run can refuse to write
  * over its own input before it reads anything.
  */
-public final class OutputPaths {
+final class OutputPaths {
 
     private OutputPaths() {
     }

@@ -6,6 +6,8 @@ import io.flowengine.Row;
 import io.flowengine.internal.csv.CsvWriter;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Fits produced rows to the output header and formats them as CSV. Runs sequentially, in output
@@ -41,13 +43,13 @@ public final class OutputStage {
     }
 
     /** Hands the rows of {@code outcome} to {@code rows}, failing records through {@code policy}. */
-    public void accept(Outcome outcome, FailurePolicy policy, RunCounters counters, java.util.function.Consumer<Row> rows) {
+    public void accept(Outcome outcome, FailurePolicy policy, RunCounters counters, Consumer<Row> rows) {
         accept(outcome, policy, counters, (row, from) -> rows.accept(row), () -> { });
     }
 
     /** Hands each row of {@code outcome} with the input row it came from to {@code rows}. */
     public void acceptWithInputs(Outcome outcome, FailurePolicy policy, RunCounters counters,
-            java.util.function.BiConsumer<Row, Row> rows) {
+            BiConsumer<Row, Row> rows) {
         accept(outcome, policy, counters, rows, () -> { });
     }
 
@@ -57,7 +59,7 @@ public final class OutputStage {
      * decided, so a run that stops at a failure has counted exactly the records up to it.
      */
     private void accept(Outcome outcome, FailurePolicy policy, RunCounters counters,
-            java.util.function.BiConsumer<Row, Row> rows, Runnable beforeFirstRow) {
+            BiConsumer<Row, Row> rows, Runnable beforeFirstRow) {
         counters.addIn(outcome.records());
         List<DeadLetter> failures = outcome.failures();
         long[] filteredRows = outcome.filteredRows();

@@ -13,7 +13,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a CSV input as numbered chunks of rows. The header (or {@code c1..cN}) is read with the
@@ -34,8 +36,8 @@ public final class RecordSource implements Closeable {
         this.spec = spec;
         this.name = name;
         DecodingReader decoder = new DecodingReader(in, spec.csv().encoding());
-        this.reader = new CsvReader(decoder, spec.csv().delimiter(), spec.csv().quote(), spec.maxRecordSize(),
-                spec.maxFieldSize(), decoder::errors);
+        this.reader = new CsvReader(decoder, spec.csv().delimiter(), spec.csv().quote(), spec.maxFieldSize(),
+                spec.maxRecordSize(), decoder::errors);
         this.rawWriter = new CsvWriter(spec.csv().delimiter(), spec.csv().quote());
     }
 
@@ -99,7 +101,7 @@ public final class RecordSource implements Closeable {
             throw new FlowEngineException(name + ":" + header.line() + ": the header is malformed CSV: " + header.error());
         }
         List<String> names = new ArrayList<>(List.of(header.fields()));
-        java.util.Map<String, Integer> seen = new java.util.HashMap<>(names.size() * 2);
+        Map<String, Integer> seen = new HashMap<>(names.size() * 2);
         for (int i = 0; i < names.size(); i++) {
             Integer first = seen.putIfAbsent(names.get(i), i);
             if (first != null) {

@@ -2,6 +2,9 @@ package io.flowengine.internal.run;
 
 import io.flowengine.FlowEngineException;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 
 /** A remote endpoint answered with a status that is not a success. */
 public final class RemoteStatusException extends FlowEngineException {
@@ -36,11 +39,11 @@ public final class RemoteStatusException extends FlowEngineException {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
         } catch (NumberFormatException e) {
             try {
-                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(value.strip(),
-                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(java.time.ZonedDateTime.now(at.getZone()), at);
+                ZonedDateTime at = ZonedDateTime.parse(value.strip(),
+                        DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
                 return d.isNegative() ? Duration.ZERO : d;
-            } catch (java.time.format.DateTimeParseException e2) {
+            } catch (DateTimeParseException e2) {
                 return null;
             }
         }

@@ -3,8 +3,11 @@ package io.flowengine.internal.run;
 import io.flowengine.FlowEngineException;
 import io.flowengine.RunStatus;
 import io.flowengine.RunSummary;
+import io.flowengine.StepRuntime;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The accounting of one run; safe to update from several threads. */
@@ -17,17 +20,17 @@ public final class RunCounters {
     final AtomicLong written = new AtomicLong();
     private final long started = System.nanoTime();
     private final RunMeters meters;
-    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean ended = new AtomicBoolean();
 
-    private final java.util.List<io.flowengine.StepRuntime> steps;
+    private final List<StepRuntime> steps;
 
     /** Counters that also record to {@code meters} (null: no metrics). */
     public RunCounters(RunMeters meters) {
-        this(meters, java.util.List.of());
+        this(meters, List.of());
     }
 
     /** As above, for a run whose steps run as {@code steps} say (shown in the summary). */
-    public RunCounters(RunMeters meters, java.util.List<io.flowengine.StepRuntime> steps) {
+    public RunCounters(RunMeters meters, List<StepRuntime> steps) {
         this.steps = steps;
         this.meters = meters;
         if (meters != null) {

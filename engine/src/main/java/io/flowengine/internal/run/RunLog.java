@@ -1,8 +1,10 @@
 package io.flowengine.internal.run;
 
+import io.flowengine.RunSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -32,14 +34,14 @@ public final class RunLog {
 
     /** A new run id: 32 hex digits. */
     public static String newId() {
-        return java.util.UUID.randomUUID().toString().replace("-", "");
+        return UUID.randomUUID().toString().replace("-", "");
     }
 
     /**
      * One line at the end of a run, at INFO whether it succeeded or failed: how a run ended is
      * its caller's to report (the CLI prints it; the server answers with it and keeps it).
      */
-    public void ended(io.flowengine.RunSummary s) {
+    public void ended(RunSummary s) {
         String counts = s.rowsIn() + (s.rowsIn() == 1 ? " row in, " : " rows in, ") + s.rowsOut() + " out, " + s.rowsFiltered() + " filtered, " + s.rowsFailed() + " failed";
         if (s.succeeded()) {
             info("run succeeded in {} ms: {}", s.duration().toMillis(), counts);

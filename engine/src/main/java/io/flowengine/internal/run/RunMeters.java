@@ -1,12 +1,17 @@
 package io.flowengine.internal.run;
 
 import io.flowengine.FlowMeters;
+import io.flowengine.internal.js.StepTimings;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One pipeline's meters in an injected registry (never the global one). */
@@ -28,10 +33,10 @@ public final class RunMeters {
     private final Counter retries;
     private final AtomicInteger active;
 
-    private final io.flowengine.internal.js.StepTimings stepTimings;
+    private final StepTimings stepTimings;
 
     /** Meters for the pipeline {@code pipeline} whose steps are {@code steps}. */
-    public RunMeters(MeterRegistry registry, String pipeline, java.util.List<String> steps) {
+    public RunMeters(MeterRegistry registry, String pipeline, List<String> steps) {
         this.registry = registry;
         this.pipeline = pipeline;
         this.in = counter(FlowMeters.ROWS_IN);
@@ -40,15 +45,15 @@ public final class RunMeters {
         this.retries = counter(FlowMeters.RETRIES);
         this.active = ACTIVE.computeIfAbsent(registry, r -> new ConcurrentHashMap<>()).computeIfAbsent(pipeline, p -> {
             AtomicInteger n = new AtomicInteger();
-            io.micrometer.core.instrument.Gauge.builder(FlowMeters.RUNS_ACTIVE.meterName(), n, AtomicInteger::get)
+            Gauge.builder(FlowMeters.RUNS_ACTIVE.meterName(), n, AtomicInteger::get)
                     .tag("pipeline", p).description(FlowMeters.RUNS_ACTIVE.description()).register(registry);
             return n;
         });
-        this.stepTimings = new io.flowengine.internal.js.StepTimings(steps);
+        this.stepTimings = new StepTimings(steps);
         for (int i = 0; i < steps.size(); i++) {
             int step = i;
-            io.micrometer.core.instrument.FunctionTimer.builder(FlowMeters.STEP_DURATION.meterName(), stepTimings,
-                            t -> t.calls(step), t -> t.nanos(step), java.util.concurrent.TimeUnit.NANOSECONDS)
+            FunctionTimer.builder(FlowMeters.STEP_DURATION.meterName(), stepTimings,
+                            t -> t.calls(step), t -> t.nanos(step), TimeUnit.NANOSECONDS)
                     .tags("pipeline", pipeline, "step", steps.get(i))
                     .description(FlowMeters.STEP_DURATION.description())
                     .register(registry);
@@ -56,7 +61,7 @@ public final class RunMeters {
     }
 
     /** Where the rails add up the time of each step. */
-    public io.flowengine.internal.js.StepTimings stepTimings() {
+    public StepTimings stepTimings() {
         return stepTimings;
     }
 

@@ -97,7 +97,7 @@ class CsvFuzzTest {
 
     private static List<CsvRecord> read(java.io.Reader in) throws IOException {
         DecodingReader decoding = in instanceof DecodingReader d ? d : null;
-        CsvReader reader = new CsvReader(in, ',', '"', MAX_RECORD, MAX_FIELD, () -> decoding == null ? 0 : decoding.errors());
+        CsvReader reader = new CsvReader(in, ',', '"', MAX_FIELD, MAX_RECORD, () -> decoding == null ? 0 : decoding.errors());
         List<CsvRecord> out = new ArrayList<>();
         CsvRecord r;
         int guard = 0;
