@@ -3,9 +3,11 @@ package io.flowengine.server;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -14,7 +16,9 @@ import reactor.core.publisher.Flux;
  * A request body as a blocking stream for the CSV parser (Jackson-like parsers, and ours, are
  * blocking): Netty's buffers go through a small bounded queue, and a buffer is requested from the
  * socket only when the parser has taken one, so Netty stops reading when the pipeline has no
- * demand. Counts bytes and fails past {@code maxBytes}. Read it on a thread that may block.
+ * demand. Counts bytes and fails past {@code maxBytes}. Read it on a thread that may block. It
+ * subscribes to the body when it is first read (on the reader's thread), or when it is closed
+ * unread (so that the body is let go of).
  */
 final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBuf> {
 
@@ -24,6 +28,8 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE + 2);
     private final long maxBytes;
     private final long idleTimeoutMillis;
+    private final Flux<ByteBuf> body;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
     private volatile Subscription subscription;
     private ByteBuf current;
     private long bytes;
@@ -63,12 +69,22 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
         this.minRate = minRate;
         this.maxBytes = maxBytes;
         this.idleTimeoutMillis = idleTimeoutMillis;
-        body.subscribe(this);
+        this.body = body;
+    }
+
+    private void subscribeOnce() {
+        if (subscribed.compareAndSet(false, true)) {
+            body.subscribe(this);
+        }
     }
 
     @Override
     public void onSubscribe(Subscription s) {
         subscription = s;
+        if (closed) {
+            s.cancel();
+            return;
+        }
         s.request(QUEUE);
     }
 
@@ -102,6 +118,7 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
         if (len == 0) {
             return 0;
         }
+        subscribeOnce();
         while (current == null || !current.isReadable()) {
             if (ended) {
                 return -1;
@@ -158,7 +175,7 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
     private void checkRate() throws TooSlow {
         if (minRate > 0 && waitedNanos > RATE_GRACE_NANOS && bytes * 1_000_000_000.0 / waitedNanos < minRate) {
             ended = true;
-            throw new TooSlow(String.format(java.util.Locale.ROOT, "the upload arrived at %.0f bytes/s, slower than the"
+            throw new TooSlow(String.format(Locale.ROOT, "the upload arrived at %.0f bytes/s, slower than the"
                     + " server's minimum of %d bytes/s (--min-upload-rate); the run was stopped. Send the file faster,"
                     + " or ask for a lower --min-upload-rate", bytes * 1_000_000_000.0 / waitedNanos, minRate));
         }
@@ -174,6 +191,7 @@ final class BodyInputStream extends InputStream implements CoreSubscriber<ByteBu
     @Override
     public void close() {
         closed = true;
+        subscribeOnce();
         release();
         Subscription s = subscription;
         if (s != null && !ended) {

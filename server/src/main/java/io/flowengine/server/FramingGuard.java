@@ -19,8 +19,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Answers what the HTTP decoder could not decode, before any handler sees it, with a problem+json
@@ -42,8 +44,8 @@ final class FramingGuard extends ChannelDuplexHandler {
      * Netty ends a request's body the same way whether it arrived whole or its connection broke,
      * and does not pass an empty last part on, so the body's reader asks this.
      */
-    static final io.netty.util.AttributeKey<java.util.concurrent.atomic.AtomicBoolean> WHOLE =
-            io.netty.util.AttributeKey.valueOf("flowengine.bodyWhole");
+    static final AttributeKey<AtomicBoolean> WHOLE =
+            AttributeKey.valueOf("flowengine.bodyWhole");
 
     /** A response has been started on this connection and not yet finished. */
     private boolean answering;
@@ -62,10 +64,10 @@ final class FramingGuard extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest) {
-            ctx.channel().attr(WHOLE).set(new java.util.concurrent.atomic.AtomicBoolean());
+            ctx.channel().attr(WHOLE).set(new AtomicBoolean());
         }
         if (msg instanceof LastHttpContent) {
-            java.util.concurrent.atomic.AtomicBoolean whole = ctx.channel().attr(WHOLE).get();
+            AtomicBoolean whole = ctx.channel().attr(WHOLE).get();
             if (whole != null) {
                 whole.set(true);
             }

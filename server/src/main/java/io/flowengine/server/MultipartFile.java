@@ -3,6 +3,7 @@ package io.flowengine.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -168,7 +169,7 @@ final class MultipartFile extends InputStream {
             pos = 0;
         }
         if (lim == buf.length) {
-            buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+            buf = Arrays.copyOf(buf, buf.length * 2);
         }
         int n = in.read(buf, lim, buf.length - lim);
         if (n < 0) {

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -89,8 +90,8 @@ final class RunStore {
         try {
             Path tmp = runs.resolve(id).resolve("summary.json.tmp");
             Files.writeString(tmp, json + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, runs.resolve(id).resolve("summary.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, runs.resolve(id).resolve("summary.json"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
