@@ -211,6 +211,14 @@ public final class Pipeline {
         return FileRun.run(spec, scripts, request, request.progress().counters(), console, meters);
     }
 
+    /**
+     * A new run from bytes to bytes ({@code Flux<ByteBuffer>} in and out). {@code request} gives
+     * the run id, the dead-letter file and the progress; the bytes are its input and output.
+     */
+    public ByteRun newByteRun(RunRequest request) {
+        return new ByteRun(spec, scripts, request, console, meters);
+    }
+
     /** A new run over an application's own {@code Flux} of rows. */
     public PipelineRun newRun() {
         return new PipelineRun(spec, scripts, console, meters);

@@ -101,7 +101,8 @@ class DocExamplesTest {
         String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(printed).isZero();
         assertThat(printed).contains("{\"status\":\"succeeded\",\"rowsIn\":5,\"rowsOut\":3,\"rowsFiltered\":1,\"rowsFailed\":1")
-                .contains("ANN {\"status\":\"succeeded\",\"rowsIn\":2,\"rowsOut\":1,\"rowsFiltered\":1");
+                .contains("ANN {\"status\":\"succeeded\",\"rowsIn\":2,\"rowsOut\":1,\"rowsFiltered\":1")
+                .contains("id,name,total,currency\n1,ANN,10.00,EUR\n{\"status\":\"succeeded\",\"rowsIn\":1,\"rowsOut\":1");
         assertThat(work.resolve("out/orders.csv")).exists();
     }
 }

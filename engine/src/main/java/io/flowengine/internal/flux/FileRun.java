@@ -69,7 +69,7 @@ public final class FileRun {
     }
 
     /** The input's chunks, read on an I/O thread as demand comes. */
-    private static Flux<Chunk> chunks(FileRunCore core) {
+    static Flux<Chunk> chunks(FileRunCore core) {
         return Flux.<Chunk>generate(sink -> {
             Chunk c = core.next();
             if (c == null) {
@@ -81,7 +81,7 @@ public final class FileRun {
     }
 
     /** Writes the processed chunks to the output, or sends their rows to the HTTP sink. */
-    private static Mono<Void> deliver(PipelineSpec spec, FileRunCore core, Flux<Processed> processed, RunCounters counters,
+    static Mono<Void> deliver(PipelineSpec spec, FileRunCore core, Flux<Processed> processed, RunCounters counters,
             RunLog log) {
         if (spec.sink().http().isEmpty()) {
             return processed.doOnNext(core::write).then();
