@@ -71,6 +71,12 @@ public final class RunRequest {
         });
     }
 
+    /** What messages call the input when it is a stream ("the upload"); the default is "the input stream". */
+    public RunRequest inputName(String name) {
+        Objects.requireNonNull(name);
+        return with(r -> r.inputName = name);
+    }
+
     /** The run's id, on every log line of the run; by default a new random one. */
     public RunRequest runId(String id) {
         Objects.requireNonNull(id);

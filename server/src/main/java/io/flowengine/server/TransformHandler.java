@@ -1,5 +1,6 @@
 package io.flowengine.server;
 
+import io.flowengine.ByteRun;
 import io.flowengine.ErrorPolicy;
 import io.flowengine.FlowEngineException;
 import io.flowengine.Pipeline;
@@ -7,12 +8,14 @@ import io.flowengine.RowException;
 import io.flowengine.RunRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpVersion;
-import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRequest;
@@ -59,33 +62,76 @@ final class TransformHandler {
             return Problems.send(res.header("Retry-After", "1"), 503, "Busy", "All " + config.maxConcurrentRuns()
                     + " run slots are taken (--max-concurrent-runs). Retry after a second.");
         }
-        // The run, once its record exists, goes on whatever becomes of this handler (a client
-        // that breaks the framing or goes away cancels it): it reads to the body's end or break,
-        // is recorded, and lets go of the slot with the response.
+        // The slot is free again once both the run and its response have ended. The run is the
+        // response's body: a client that goes away cancels it, and it is recorded all the same.
         Slot slot = new Slot(slots);
         req.withConnection(c -> c.channel().closeFuture().addListener(f -> slot.responseEnded()));
         AtomicBoolean[] whole = {null};
         req.withConnection(c -> whole[0] = c.channel().attr(FramingGuard.WHOLE).get());
-        BodyInputStream in = new BodyInputStream(UploadBody.of(req.receiveContent(),
-                whole[0] != null ? whole[0] : new AtomicBoolean(true)), config.maxBodySize(),
-                config.uploadIdleTimeout().toMillis(), config.minUploadRate());
-        ResponseOutputStream out = new ResponseOutputStream();
+        Flux<ByteBuffer> upload = UploadGuard.apply(UploadBody.of(req.receiveContent(), whole[0] != null ? whole[0] : new AtomicBoolean(true)),
+                config.maxBodySize(), config.uploadIdleTimeout(), config.minUploadRate());
         // curl -F file=@orders.csv: the form's file is the CSV
-        String boundary = MultipartFile.boundary(req.requestHeaders().get("Content-Type"));
-        InputStream body = boundary == null ? in : MultipartFile.of(in, boundary);
-        Mono<String> id = Mono.fromCallable(() -> runs.create(name)).subscribeOn(Schedulers.boundedElastic()).cache();
-        id.subscribe(runId -> startRun(pipeline, runId, body, in, out, slot), e -> {
-            in.close();
-            out.fail(e);
-            slot.runEnded();
-        });
+        String boundary = MultipartParser.boundary(req.requestHeaders().get("Content-Type"));
+        Flux<ByteBuffer> csv = boundary == null ? upload : file(upload, boundary);
         boolean http10 = req.version().equals(HttpVersion.HTTP_1_0);
-        return id.flatMap(runId -> respond(res.header("Flow-Run-Id", runId), out, http10))
-                .doFinally(s -> {
-                    // nobody reads the output any more: the run's next write fails instead of waiting
-                    out.abandon();
+        // 0: the run has not started; 1: the response started it; 2: the response ended first
+        AtomicInteger started = new AtomicInteger();
+        // the run's record is made whatever becomes of this response (a client that breaks the
+        // framing at once cancels it): so that a run that never started is recorded as failed too
+        Mono<String> record = Mono.fromCallable(() -> runs.create(name)).subscribeOn(Schedulers.boundedElastic()).cache();
+        record.subscribe(id -> { }, e -> { });
+        return record
+                .flatMap(id -> {
+                    Flux<ByteBuffer> output = Flux.defer(() -> started.compareAndSet(0, 1)
+                            ? run(pipeline, id, slot).transform(csv) : Flux.empty());
+                    return respond(res.header("Flow-Run-Id", id), output, http10);
+                })
+                .doFinally(signal -> {
+                    if (started.compareAndSet(0, 2)) {
+                        // the response ended before the run started reading (a client that broke the
+                        // framing at once): the run fails as a broken upload, recorded and counted
+                        record.subscribe(id -> run(pipeline, id, slot)
+                                .transform(Flux.error(new UploadBody.Broken("the upload ended before the run could read it:"
+                                        + " the connection closed, or the body's framing was malformed")))
+                                .subscribe(b -> { }, e -> { }), e -> slot.runEnded());
+                    }
                     slot.responseEnded();
                 });
+    }
+
+    /** The run {@code id} of {@code pipeline}; when it ends, its record is written and its half of the slot let go. */
+    private ByteRun run(Pipeline pipeline, String id, Slot slot) {
+        RunRequest request = RunRequest.create().runId(id).inputName("the upload");
+        if (pipeline.spec().errors().onError() == ErrorPolicy.DEAD_LETTER) {
+            request = request.deadLetter(runs.deadLetters(id));
+        }
+        ByteRun run = pipeline.newByteRun(request);
+        run.summary().publishOn(Schedulers.boundedElastic()).subscribe(summary -> {
+            runs.finish(id, summary);
+            slot.runEnded();
+        });
+        return run;
+    }
+
+    /** The file part of a multipart/form-data body. */
+    private static Flux<ByteBuffer> file(Flux<ByteBuffer> body, String boundary) {
+        return Flux.defer(() -> {
+            MultipartParser parser = new MultipartParser(boundary);
+            return body.<ByteBuffer>concatMapIterable(chunk -> {
+                        try {
+                            return parser.feed(chunk);
+                        } catch (MultipartParser.Malformed e) {
+                            throw Exceptions.propagate(e);
+                        }
+                    })
+                    .concatWith(Mono.fromRunnable(() -> {
+                        try {
+                            parser.end();
+                        } catch (MultipartParser.Malformed e) {
+                            throw Exceptions.propagate(e);
+                        }
+                    }));
+        });
     }
 
     /**
@@ -120,38 +166,12 @@ final class TransformHandler {
         }
     }
 
-    private void startRun(Pipeline pipeline, String id, InputStream body, BodyInputStream in, ResponseOutputStream out,
-            Slot slot) {
-        RunRequest request = RunRequest.create().runId(id).input(body, "the upload").output(out);
-        if (pipeline.spec().errors().onError() == ErrorPolicy.DEAD_LETTER) {
-            request = request.deadLetter(runs.deadLetters(id));
-        }
-        pipeline.run(request)
-                .publishOn(Schedulers.boundedElastic())
-                .doFinally(s -> {
-                    in.close();
-                    slot.runEnded();
-                })
-                .subscribe(summary -> {
-                    runs.finish(id, summary);
-                    if (summary.succeeded()) {
-                        try {
-                            out.complete();
-                        } catch (IOException e) {
-                            out.fail(e);
-                        }
-                    } else {
-                        out.fail(summary.error().orElseThrow());
-                    }
-                }, out::fail);
-    }
-
     /**
      * The run's output as the response, streamed. HTTP/1.0 has no chunked encoding: its response
      * has no length and ends when the connection closes.
      */
-    private static Mono<Void> respond(HttpServerResponse res, ResponseOutputStream out, boolean http10) {
-        return out.chunks()
+    private static Mono<Void> respond(HttpServerResponse res, Flux<ByteBuffer> out, boolean http10) {
+        return out
                 .switchOnFirst((first, all) -> {
                     if (first.isOnError()) {
                         return failure(res, first.getThrowable());
@@ -169,10 +189,10 @@ final class TransformHandler {
 
     private static Mono<Void> failure(HttpServerResponse res, Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof BodyInputStream.TooLarge) {
+            if (t instanceof UploadGuard.TooLarge) {
                 return Problems.send(res.header("Connection", "close"), 413, "Upload too large", t.getMessage() + ". Split the file.");
             }
-            if (t instanceof BodyInputStream.TooSlow) {
+            if (t instanceof UploadGuard.TooSlow) {
                 return Problems.send(res.header("Connection", "close"), 408, "Upload too slow", t.getMessage() + ".");
             }
             if (t instanceof UploadBody.Broken) {

@@ -411,6 +411,22 @@ class FlowServerTest {
         assertThat(summary).startsWith("{\"status\":\"failed\"").contains("larger than 60000 bytes (--max-body-size)");
     }
 
+    @Test
+    void anUploadThatGoesSilentIsAbandonedAfterTheIdleTimeout() {
+        startWith(ServerConfig.of(dir.resolve("pipelines"), dir.resolve("data")).withHost("127.0.0.1").withPort(0)
+                .withUploadIdleTimeout(Duration.ofSeconds(1)).withMaxConcurrentRuns(1));
+        Flux<ByteBuf> silent = Flux.concat(Flux.just("name,status\nann,paid\n"), Flux.<String>never())
+                .map(t -> Unpooled.wrappedBuffer(t.getBytes(StandardCharsets.UTF_8)));
+        Answer a = client.post().uri("/v1/pipelines/enrich/transform").send(silent)
+                .responseSingle((res, body) -> body.asString().defaultIfEmpty("")
+                        .map(text -> new Answer(res.status().code(), text, res.responseHeaders().get("Flow-Run-Id"), null)))
+                .block(Duration.ofSeconds(20));
+        assertThat(a.status()).isEqualTo(422);
+        assertThat(a.body()).contains("the client sent nothing for 1000 ms; the upload was abandoned");
+        assertThat(get("/v1/runs/" + a.runId()).body()).startsWith("{\"status\":\"failed\"");
+        assertThat(post("/v1/pipelines/enrich/transform", "name,status\nbob,paid\n").status()).as("the slot is free").isEqualTo(200);
+    }
+
     /** Waits until {@code n} runs of {@code pipeline} are under way, as the server's own gauge says. */
     private void awaitActiveRuns(String pipeline, int n) throws InterruptedException {
         String line = "flowengine_runs_active{pipeline=\"" + pipeline + "\"} " + n + ".0";

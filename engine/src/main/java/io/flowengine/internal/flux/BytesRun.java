@@ -49,6 +49,7 @@ public final class BytesRun {
             Collected out = new Collected();
             RunRequest bound = request.input(in, request.inputName()).output(out);
             AtomicReference<FileRunCore> opened = new AtomicReference<>();
+            AtomicBoolean cancelled = new AtomicBoolean();
             AtomicBoolean told = new AtomicBoolean();
             Consumer<FlowEngineException> end = error -> {
                 if (told.compareAndSet(false, true)) {
@@ -61,6 +62,10 @@ public final class BytesRun {
                     Mono.fromCallable(() -> {
                         FileRunCore core = FileRunCore.open(spec, Endpoints.resolve(spec, bound), counters, progress);
                         opened.set(core);
+                        if (cancelled.get()) {
+                            // cancelled while the files were being opened: usingWhen will not see them
+                            core.abort();
+                        }
                         return core;
                     }).subscribeOn(EngineSchedulers.io()),
                     core -> body(spec, scripts, scriptConsole, core, out, counters, log),
@@ -75,14 +80,17 @@ public final class BytesRun {
                         end.accept((FlowEngineException) e);
                     })
                     .doOnCancel(() -> {
-                        FlowEngineException cancelled = new FlowEngineException("the run was cancelled");
-                        if (opened.get() == null) {
+                        cancelled.set(true);
+                        // off the cancelling thread (an event loop, maybe): the output is discarded and
+                        // the dead letters written (abort is idempotent), then the summary is told
+                        EngineSchedulers.io().schedule(() -> {
+                            FileRunCore core = opened.get();
+                            if (core != null) {
+                                core.abort();
+                            }
                             progress.markClosed();
-                            end.accept(cancelled);
-                        } else {
-                            // the output is discarded and the dead letters written first
-                            progress.closed().whenComplete((v, t) -> end.accept(cancelled));
-                        }
+                            end.accept(new FlowEngineException("the run was cancelled"));
+                        });
                     })
                     .doFinally(s -> in.close());
         });
