@@ -62,13 +62,25 @@ public final class RunLog {
         log(RUNS, Level.WARN, format, args);
     }
 
-    /** Logs with this run's id and pipeline in the MDC, on whichever thread calls. */
+    /**
+     * Logs with this run's id and pipeline in the MDC, on whichever thread calls. Only SLF4J 1.7's
+     * API: a host may bring its own SLF4J 1.7 (Apache Flink loads it parent-first).
+     */
     private void log(Logger logger, Level level, String format, Object... args) {
-        if (logger.isEnabledForLevel(level)) {
+        boolean enabled = switch (level) {
+            case DEBUG -> logger.isDebugEnabled();
+            case WARN -> logger.isWarnEnabled();
+            default -> logger.isInfoEnabled();
+        };
+        if (enabled) {
             MDC.put("run", runId);
             MDC.put("pipeline", pipeline);
             try {
-                logger.atLevel(level).log(format, args);
+                switch (level) {
+                    case DEBUG -> logger.debug(format, args);
+                    case WARN -> logger.warn(format, args);
+                    default -> logger.info(format, args);
+                }
             } finally {
                 MDC.remove("run");
                 MDC.remove("pipeline");
