@@ -94,6 +94,8 @@ final class TransformHandler {
                                 .transform(Flux.error(new UploadBody.Broken("the upload ended before the run could read it:"
                                         + " the connection closed, or the body's framing was malformed")))
                                 .subscribe(b -> { }, e -> { }), e -> slot.runEnded());
+                        // nobody will read the body: let Netty release what of it has come
+                        req.receive().subscribe(b -> { }, e -> { });
                     }
                     slot.responseEnded();
                 });
