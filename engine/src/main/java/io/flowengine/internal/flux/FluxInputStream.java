@@ -4,28 +4,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
 
 /**
  * A {@code Publisher} of bytes as a blocking stream for the CSV reader, which reads on an I/O
  * thread. It subscribes when first read (never on the thread that built it), holds at most
  * {@link #QUEUE} buffers, and asks for the next one only as it takes one: a slow pipeline slows
- * the publisher down, however fast it could go. An error of the publisher is an IOException of
+ * the publisher down, however fast it could go. Its queue is not bounded by capacity, so that no
+ * buffer is ever dropped (a bounded queue's failed offer would lose data silently and stall the
+ * reader); demand bounds what is in it. An error of the publisher is an IOException of
  * the reader; {@link #close()} cancels the subscription.
  */
 final class FluxInputStream extends InputStream implements CoreSubscriber<ByteBuffer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger("flowengine.run");
 
     static final int QUEUE = 8;
     private static final Object END = new Object();
 
     private final Publisher<ByteBuffer> source;
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE + 2);
+    /** Unbounded so that nothing is ever dropped; it holds at most what was asked for, plus the end. */
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** What has been asked for and not yet delivered. */
+    private final AtomicLong demand = new AtomicLong();
+    private volatile boolean overDelivered;
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private volatile Subscription subscription;
     private volatile boolean closed;
@@ -48,12 +59,18 @@ final class FluxInputStream extends InputStream implements CoreSubscriber<ByteBu
         if (closed) {
             s.cancel();
         } else {
+            demand.addAndGet(QUEUE);
             s.request(QUEUE);
         }
     }
 
     @Override
     public void onNext(ByteBuffer buffer) {
+        if (demand.decrementAndGet() < 0 && !overDelivered) {
+            overDelivered = true;
+            LOG.warn("the input published more buffers than were requested, which breaks Reactive Streams' rule 1.1;"
+                    + " they are kept, but check the publisher");
+        }
         if (!closed) {
             queue.offer(buffer);
         }
@@ -96,6 +113,7 @@ final class FluxInputStream extends InputStream implements CoreSubscriber<ByteBu
                 throw new IOException("the input failed: " + t.getMessage(), t);
             }
             current = (ByteBuffer) next;
+            demand.incrementAndGet();
             subscription.request(1);
         }
         int n = Math.min(len, current.remaining());
