@@ -7,6 +7,7 @@ import io.flowengine.Pipeline;
 import io.flowengine.RowException;
 import io.flowengine.RunRequest;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -67,9 +69,15 @@ final class TransformHandler {
         Slot slot = new Slot(slots);
         req.withConnection(c -> c.channel().closeFuture().addListener(f -> slot.responseEnded()));
         AtomicBoolean[] whole = {null};
-        req.withConnection(c -> whole[0] = c.channel().attr(FramingGuard.WHOLE).get());
+        EventLoop[] loop = {null};
+        req.withConnection(c -> {
+            whole[0] = c.channel().attr(FramingGuard.WHOLE).get();
+            loop[0] = c.channel().eventLoop();
+        });
+        // the upload's clock on the connection's event loop (never disposed: it is Netty's)
+        Scheduler clock = loop[0] != null ? Schedulers.fromExecutorService(loop[0], "upload-clock") : Schedulers.parallel();
         Flux<ByteBuffer> upload = UploadGuard.apply(UploadBody.of(req.receiveContent(), whole[0] != null ? whole[0] : new AtomicBoolean(true)),
-                config.maxBodySize(), config.uploadIdleTimeout(), config.minUploadRate());
+                config.maxBodySize(), config.uploadIdleTimeout(), config.minUploadRate(), clock);
         // curl -F file=@orders.csv: the form's file is the CSV
         String boundary = MultipartParser.boundary(req.requestHeaders().get("Content-Type"));
         Flux<ByteBuffer> csv = boundary == null ? upload : file(upload, boundary);
@@ -82,8 +90,11 @@ final class TransformHandler {
         record.subscribe(id -> { }, e -> { });
         return record
                 .flatMap(id -> {
+                    // a client that goes away cancels the run; the cancel (which disposes the run's
+                    // workers and rails) runs off the event loop, where nothing may block
                     Flux<ByteBuffer> output = Flux.defer(() -> started.compareAndSet(0, 1)
-                            ? run(pipeline, id, slot).transform(csv) : Flux.empty());
+                            ? run(pipeline, id, slot).transform(csv) : Flux.<ByteBuffer>empty())
+                            .cancelOn(Schedulers.boundedElastic());
                     return respond(res.header("Flow-Run-Id", id), output, http10);
                 })
                 .doFinally(signal -> {

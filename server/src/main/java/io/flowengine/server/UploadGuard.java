@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * An upload's limits, as operators on its body: at most {@code maxBytes}; never silent for
@@ -57,8 +58,12 @@ final class UploadGuard {
         this.minRate = minRate;
     }
 
-    /** {@code body} with the limits applied; a buffer past a limit fails the body instead. */
-    static Flux<ByteBuffer> apply(Flux<ByteBuf> body, long maxBytes, Duration idleTimeout, long minRate) {
+    /**
+     * {@code body} with the limits applied; a buffer past a limit fails the body instead. The clock
+     * runs on {@code clock}: the connection's own event loop, so that starting and stopping it never
+     * takes a lock on a thread that must not block (a JDK scheduler's cancel does).
+     */
+    static Flux<ByteBuffer> apply(Flux<ByteBuf> body, long maxBytes, Duration idleTimeout, long minRate, Scheduler clock) {
         return Flux.defer(() -> {
             UploadGuard g = new UploadGuard(maxBytes, idleTimeout, minRate);
             Flux<ByteBuffer> data = body.handle((ByteBuf buf, reactor.core.publisher.SynchronousSink<ByteBuffer> sink) -> {
@@ -74,7 +79,7 @@ final class UploadGuard {
                     })
                     .doOnRequest(g::requested);
             // the clock: takeUntilOther passes demand straight through (a merge would prefetch)
-            Mono<Long> overdue = Flux.interval(TICK).filter(t -> g.check(System.nanoTime())).next();
+            Mono<Long> overdue = Flux.interval(TICK, clock).filter(t -> g.check(System.nanoTime())).next();
             return data.takeUntilOther(overdue)
                     .concatWith(Mono.defer(() -> g.failure.get() == null ? Mono.empty() : Mono.error(g.failure.get())));
         });

@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -19,9 +20,8 @@ import reactor.core.CoreSubscriber;
  * A {@code Publisher} of bytes as a blocking stream for the CSV reader, which reads on an I/O
  * thread. It subscribes when first read (never on the thread that built it), holds at most
  * {@link #QUEUE} buffers, and asks for the next one only as it takes one: a slow pipeline slows
- * the publisher down, however fast it could go. Its queue is not bounded by capacity, so that no
- * buffer is ever dropped (a bounded queue's failed offer would lose data silently and stall the
- * reader); demand bounds what is in it. An error of the publisher is an IOException of
+ * the publisher down, however fast it could go. Its queue takes no lock and has no capacity: the
+ * publisher (an event loop) never blocks, no buffer is ever dropped, and demand bounds it. An error of the publisher is an IOException of
  * the reader; {@link #close()} cancels the subscription.
  */
 final class FluxInputStream extends InputStream implements CoreSubscriber<ByteBuffer> {
@@ -32,8 +32,13 @@ final class FluxInputStream extends InputStream implements CoreSubscriber<ByteBu
     private static final Object END = new Object();
 
     private final Publisher<ByteBuffer> source;
-    /** Unbounded so that nothing is ever dropped; it holds at most what was asked for, plus the end. */
-    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /**
+     * Lock-free, because the publisher may be an event loop that must never block, and unbounded,
+     * so that nothing is ever dropped: demand bounds what is in it. The reader parks on it and is
+     * unparked as something arrives.
+     */
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    private volatile Thread reader;
     /** What has been asked for and not yet delivered. */
     private final AtomicLong demand = new AtomicLong();
     private volatile boolean overDelivered;
@@ -72,18 +77,26 @@ final class FluxInputStream extends InputStream implements CoreSubscriber<ByteBu
                     + " they are kept, but check the publisher");
         }
         if (!closed) {
-            queue.offer(buffer);
+            arrive(buffer);
+        }
+    }
+
+    private void arrive(Object o) {
+        queue.offer(o);
+        Thread r = reader;
+        if (r != null) {
+            LockSupport.unpark(r);
         }
     }
 
     @Override
     public void onError(Throwable t) {
-        queue.offer(t);
+        arrive(t);
     }
 
     @Override
     public void onComplete() {
-        queue.offer(END);
+        arrive(END);
     }
 
     @Override
@@ -122,17 +135,21 @@ final class FluxInputStream extends InputStream implements CoreSubscriber<ByteBu
     }
 
     private Object take() throws IOException {
+        reader = Thread.currentThread();
         try {
             Object next;
-            while ((next = queue.poll(100, TimeUnit.MILLISECONDS)) == null) {
+            while ((next = queue.poll()) == null) {
                 if (closed) {
                     throw new IOException("the input was closed");
                 }
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                if (Thread.interrupted()) {
+                    throw new InterruptedIOException("interrupted while waiting for input");
+                }
             }
             return next;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for input");
+        } finally {
+            reader = null;
         }
     }
 
