@@ -68,15 +68,12 @@ final class MultipartParser {
         }
         append(chunk);
         List<ByteBuffer> out = new ArrayList<>(1);
-        advance(out, false);
+        advance(out);
         return out;
     }
 
     /** The body has ended: fails unless the file part was read to its closing boundary. */
     void end() throws Malformed {
-        if (state != State.DONE) {
-            advance(new ArrayList<>(), true);
-        }
         if (state != State.DONE) {
             throw switch (state) {
                 case PREAMBLE -> new Malformed("the body is not multipart/form-data with the boundary its Content-Type names");
@@ -88,8 +85,8 @@ final class MultipartParser {
         }
     }
 
-    /** Goes as far as the bytes held allow; at the body's end ({@code eof}) nothing more will come. */
-    private void advance(List<ByteBuffer> out, boolean eof) throws Malformed {
+    /** Goes as far as the bytes held allow. */
+    private void advance(List<ByteBuffer> out) throws Malformed {
         while (true) {
             switch (state) {
                 case PREAMBLE -> {
@@ -149,9 +146,6 @@ final class MultipartParser {
                     return;
                 }
                 default -> throw new IllegalStateException(state.toString());
-            }
-            if (eof && state == State.DONE) {
-                return;
             }
         }
     }
