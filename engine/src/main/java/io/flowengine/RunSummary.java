@@ -3,6 +3,7 @@ package io.flowengine;
 import io.flowengine.internal.config.Json;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,23 @@ public record RunSummary(RunStatus status, long rowsIn, long rowsOut, long rowsF
 
     public boolean succeeded() {
         return status == RunStatus.SUCCEEDED;
+    }
+
+    /**
+     * The summary line the command-line tools print after a run, after their name:
+     * {@code succeeded in 1.2 s: 1,000 rows in, 990 out, 5 filtered, 5 failed}.
+     */
+    public String line() {
+        String line = String.format(Locale.ROOT, "%s in %.1f s: %,d %s in, %,d out, %,d filtered, %,d failed%s",
+                status.key(), duration.toMillis() / 1000.0, rowsIn, rowsIn == 1 ? "row" : "rows",
+                rowsOut, rowsFiltered, rowsFailed,
+                rowsWritten != rowsOut ? String.format(Locale.ROOT, " (%,d %s written)", rowsWritten,
+                        rowsWritten == 1 ? "row" : "rows") : "");
+        if (rowsFailed * 2 > rowsIn && rowsIn > 0) {
+            line += String.format(Locale.ROOT, "; more than half of the records failed (%d%%)",
+                    Math.round(100.0 * rowsFailed / rowsIn));
+        }
+        return line;
     }
 
     /** The summary as the JSON object that {@code --summary FILE} writes (docs/cli.md), written by Jackson. */

@@ -65,15 +65,6 @@ final class Progress {
     }
 
     static String summaryLine(RunSummary s) {
-        String line = String.format(Locale.ROOT, "flowengine: %s in %.1f s: %,d %s in, %,d out, %,d filtered, %,d failed%s",
-                s.status().key(), s.duration().toMillis() / 1000.0, s.rowsIn(), s.rowsIn() == 1 ? "row" : "rows",
-                s.rowsOut(), s.rowsFiltered(), s.rowsFailed(),
-                s.rowsWritten() != s.rowsOut() ? String.format(Locale.ROOT, " (%,d %s written)", s.rowsWritten(),
-                        s.rowsWritten() == 1 ? "row" : "rows") : "");
-        if (s.rowsFailed() * 2 > s.rowsIn() && s.rowsIn() > 0) {
-            line += String.format(Locale.ROOT, "; more than half of the records failed (%d%%)",
-                    Math.round(100.0 * s.rowsFailed() / s.rowsIn()));
-        }
-        return line;
+        return "flowengine: " + s.line();
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * {@code _step}, {@code _error} and {@code _raw} (the raw text of a record that could not be
  * parsed; empty otherwise).
  */
-final class DeadLetterFormat {
+public final class DeadLetterFormat {
 
     public static final List<String> META = List.of("_row", "_line", "_step", "_error", "_raw");
 

@@ -19,13 +19,32 @@ public final class OutputStage {
 
     private final CsvWriter writer;
     private final boolean explicit;
+    private final boolean writeHeader;
     private Columns header;
     private String[] fields = new String[0];
     private boolean headerWritten;
 
     public OutputStage(Optional<List<String>> columns, CsvWriter writer) {
+        this(columns, writer, true);
+    }
+
+    /**
+     * @param writeHeader false: the rows only, for a runner that writes the header itself (Flink
+     *     writes it at the top of every part file; see {@link #header()})
+     */
+    public OutputStage(Optional<List<String>> columns, CsvWriter writer, boolean writeHeader) {
+        this(columns, columns.isPresent(), writer, writeHeader);
+    }
+
+    /**
+     * @param explicit whether {@code columns} are {@code sink.columns}; false: they are the columns
+     *     of the first output row, found beforehand (Flink: the client previews the first input
+     *     file so that every subtask fits rows to the header {@code flowengine run} would take)
+     */
+    public OutputStage(Optional<List<String>> columns, boolean explicit, CsvWriter writer, boolean writeHeader) {
+        this.writeHeader = writeHeader;
         this.writer = writer;
-        this.explicit = columns.isPresent();
+        this.explicit = explicit;
         this.header = columns.map(Columns::of).orElse(null);
     }
 
@@ -117,6 +136,11 @@ public final class OutputStage {
         }
     }
 
+    /** The output header: {@code sink.columns}, else the columns of the first output row; null before that row. */
+    public Columns header() {
+        return header;
+    }
+
     /** Why {@code row} does not fit the output header, or null when it does. */
     private String fit(Row row) {
         if (header == null) {
@@ -147,7 +171,9 @@ public final class OutputStage {
     private void writeHeaderOnce(StringBuilder csv) {
         if (!headerWritten) {
             headerWritten = true;
-            writer.append(csv, header.names());
+            if (writeHeader) {
+                writer.append(csv, header.names());
+            }
             fields = new String[header.size()];
         }
     }

@@ -31,6 +31,9 @@ public final class RecordSource implements Closeable {
     private Columns columns;
     private long rowNumber;
     private boolean started;
+    /** What {@link #read()} read: a row, or a failure. */
+    private Row row;
+    private DeadLetter failure;
 
     public RecordSource(InputStream in, SourceSpec spec, String name) {
         this.spec = spec;
@@ -48,45 +51,83 @@ public final class RecordSource implements Closeable {
 
     /** The next chunk of at most {@code size} records, or null at the end of the input. */
     public Chunk next(long seq, int size) {
+        Row[] rows = new Row[size];
+        int n = 0;
+        int records = 0;
+        List<DeadLetter> malformed = List.of();
+        while (records < size && read()) {
+            records++;
+            if (failure != null) {
+                if (malformed.isEmpty()) {
+                    malformed = new ArrayList<>();
+                }
+                malformed.add(failure);
+            } else {
+                rows[n++] = row;
+            }
+        }
+        if (records == 0) {
+            return null;
+        }
+        return new Chunk(seq, rows, n, malformed, records);
+    }
+
+    /**
+     * The next record, or null at the end of the input: a row, or a record that cannot be one
+     * (malformed, or with the wrong number of fields) as a failure in step {@code source} that
+     * keeps its text. For a runner that numbers and groups records itself (Flink).
+     */
+    public Record nextRecord() {
+        return read() ? new Record(row, failure) : null;
+    }
+
+    /** One record as read: exactly one of the two is set. */
+    public record Record(Row row, DeadLetter failure) {
+    }
+
+    /**
+     * Reads the header now, with {@code source.header: true}, so that {@link #columns()} is known
+     * before the first record; does nothing otherwise. False when the input is empty.
+     */
+    public boolean start() {
+        if (started) {
+            return true;
+        }
+        started = true;
         try {
-            if (!started) {
-                started = true;
-                if (spec.header() && !readHeader()) {
-                    return null;
-                }
+            return !spec.header() || readHeader();
+        } catch (IOException e) {
+            throw new FlowEngineException("cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads one record into {@link #row} or {@link #failure}; false at the end of the input. */
+    private boolean read() {
+        try {
+            if (!started && !start()) {
+                return false;
             }
-            Row[] rows = new Row[size];
-            int n = 0;
-            int records = 0;
-            List<DeadLetter> malformed = List.of();
-            while (records < size) {
-                CsvRecord rec = reader.next();
-                if (rec == null) {
-                    break;
-                }
-                records++;
-                long number = ++rowNumber;
-                if (columns == null) {
-                    columns = Columns.numbered(rec.malformed() ? 1 : rec.fields().length);
-                }
-                String problem = rec.malformed() ? "malformed CSV: " + rec.error()
-                        : rec.fields().length != columns.size() ? "the record has " + rec.fields().length
-                                + " fields but the " + (spec.header() ? "header has " : "first record has ") + columns.size()
-                                + ". Check for a missing or extra delimiter, or quote fields that contain one" : null;
-                if (problem != null) {
-                    if (malformed.isEmpty()) {
-                        malformed = new ArrayList<>();
-                    }
-                    String raw = rec.malformed() ? rec.raw() : raw(rec.fields());
-                    malformed.add(new DeadLetter(null, number, rec.line(), "source", problem, raw));
-                    continue;
-                }
-                rows[n++] = Row.of(columns, rec.fields(), number, rec.line());
+            CsvRecord rec = reader.next();
+            if (rec == null) {
+                return false;
             }
-            if (records == 0) {
-                return null;
+            long number = ++rowNumber;
+            if (columns == null) {
+                columns = Columns.numbered(rec.malformed() ? 1 : rec.fields().length);
             }
-            return new Chunk(seq, rows, n, malformed, records);
+            String problem = rec.malformed() ? "malformed CSV: " + rec.error()
+                    : rec.fields().length != columns.size() ? "the record has " + rec.fields().length
+                            + " fields but the " + (spec.header() ? "header has " : "first record has ") + columns.size()
+                            + ". Check for a missing or extra delimiter, or quote fields that contain one" : null;
+            if (problem != null) {
+                String raw = rec.malformed() ? rec.raw() : raw(rec.fields());
+                row = null;
+                failure = new DeadLetter(null, number, rec.line(), "source", problem, raw);
+            } else {
+                row = Row.of(columns, rec.fields(), number, rec.line());
+                failure = null;
+            }
+            return true;
         } catch (IOException e) {
             throw new FlowEngineException("cannot read " + name + ": " + e.getMessage(), e);
         }

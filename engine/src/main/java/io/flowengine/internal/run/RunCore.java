@@ -1,5 +1,6 @@
 package io.flowengine.internal.run;
 
+import io.flowengine.Columns;
 import io.flowengine.DeadLetter;
 import io.flowengine.ErrorPolicy;
 import io.flowengine.FlowEngineException;
@@ -33,6 +34,11 @@ public final class RunCore {
         this.stage = stage;
         this.counters = counters;
         this.policy = new FailurePolicy(onError, spec.errors().maxErrors(), counters, deadLetters);
+    }
+
+    /** The output header once known (see {@link OutputStage#header()}). */
+    public Columns outputHeader() {
+        return stage.header();
     }
 
     public RunCounters counters() {

@@ -72,6 +72,23 @@ public final class RunCounters {
         return n;
     }
 
+    /**
+     * Adds the counts of an earlier attempt of the same run, restored from a checkpoint (Flink):
+     * the records they count are not read again.
+     */
+    public void restore(long in, long out, long filtered, long failed, long written) {
+        this.in.addAndGet(in);
+        this.out.addAndGet(out);
+        this.filtered.addAndGet(filtered);
+        this.failed.addAndGet(failed);
+        this.written.addAndGet(written);
+    }
+
+    /** The counts so far: in, out, filtered, failed, written. */
+    public long[] snapshot() {
+        return new long[] {in.get(), out.get(), filtered.get(), failed.get(), written.get()};
+    }
+
     /** A record counted as out was not delivered after all (its batch failed at the sink). */
     public void undeliver(long rows) {
         out.decrementAndGet();

@@ -1,0 +1,40 @@
+package io.flowengine.flink;
+
+/**
+ * One input record on its way from the source to the steps: its values, or, for a record that
+ * could not be read as one, the error and its raw text. A Flink POJO (public fields, no-argument
+ * constructor), so Flink serializes it without Kryo.
+ */
+public final class SourceRecord {
+
+    /** The fields; null for a record that failed in the source. */
+    public String[] values;
+    /** The record's number in its file (1 = the first record after the header). */
+    public long row;
+    /** The physical line of the file where it starts. */
+    public long line;
+    /** Why the source could not read it as a row; null when it could. */
+    public String error;
+    /** The record's raw text, when it failed. */
+    public String raw;
+
+    public SourceRecord() {
+    }
+
+    static SourceRecord ok(String[] values, long row, long line) {
+        SourceRecord r = new SourceRecord();
+        r.values = values;
+        r.row = row;
+        r.line = line;
+        return r;
+    }
+
+    static SourceRecord failed(long row, long line, String error, String raw) {
+        SourceRecord r = new SourceRecord();
+        r.row = row;
+        r.line = line;
+        r.error = error;
+        r.raw = raw;
+        return r;
+    }
+}
