@@ -23,6 +23,8 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
@@ -286,6 +288,10 @@ public final class FlinkJob {
 
     /** As above, with {@code beforeSteps} applied to the records after the rebalance (tests inject failures there). */
     static void build(StreamExecutionEnvironment env, Job job, UnaryOperator<DataStream<SourceRecord>> beforeSteps) {
+        // every type on the wire is a POJO or a primitive array: a fallback to Kryo would be a bug, so fail loudly
+        Configuration types = new Configuration();
+        types.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(types);
         FileSource<SourceRecord> source = FileSource.forBulkFileFormat(new CsvFileFormat(job.plan()), job.inputs().toArray(Path[]::new))
                 .build();
         DataStream<SourceRecord> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "read CSV")

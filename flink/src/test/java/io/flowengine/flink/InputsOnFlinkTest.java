@@ -1,0 +1,109 @@
+package io.flowengine.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowengine.Pipeline;
+import io.flowengine.RunRequest;
+import io.flowengine.RunSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inputs on Flink: a malformed file loses nothing; a gzip file is read by its extension. */
+class InputsOnFlinkTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = FlinkTesting.cluster();
+
+    static final String PIPELINE = """
+            errors:
+              onError: dead-letter
+            steps:
+              - name: upper
+                javascript: |
+                  function transform(row) { row.name = row.name.toUpperCase(); return row; }
+            """;
+
+    /** Every kind of malformed record the reader knows, spread over a file of {@code records} records. */
+    static byte[] malformed(int records) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("id,name,note\n".getBytes(StandardCharsets.UTF_8));
+        for (int i = 1; i <= records; i++) {
+            String line = switch (i % 53) {
+                case 7 -> i + ",\"open quote,never closed\n";
+                case 13 -> i + ",stray\"quote,x\n";
+                case 19 -> i + ",nul\0here,x\n";
+                case 23 -> i + ",too,many,fields\n";
+                case 29 -> i + ",\"closed\"after,x\n";
+                case 31 -> i + ",\"multi\nline\",ok\n";
+                case 37 -> null;
+                default -> i + ",name" + i + ",\"a, b\"\n";
+            };
+            if (line == null) {
+                out.writeBytes((i + ",bad").getBytes(StandardCharsets.UTF_8));
+                out.write(0xC3);
+                out.write(0x28);
+                out.writeBytes(",x\n".getBytes(StandardCharsets.UTF_8));
+            } else {
+                out.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aMalformedFileLosesNothingAndGivesTheClisDeadLetters(@TempDir Path tmp) throws Exception {
+        Path input = tmp.resolve("in.csv");
+        Files.write(input, malformed(20_000));
+        assertSameAsCli(tmp, input, input);
+    }
+
+    @Test
+    void aGzipFileIsReadByItsExtension(@TempDir Path tmp) throws Exception {
+        Path plain = tmp.resolve("in.csv");
+        Files.write(plain, malformed(3_000));
+        Path gz = tmp.resolve("in.csv.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(Files.readAllBytes(plain));
+        }
+        assertSameAsCli(tmp, plain, gz);
+    }
+
+    private static void assertSameAsCli(Path tmp, Path cliInput, Path flinkInput) throws Exception {
+        Path pipeline = tmp.resolve("p.yaml");
+        Files.writeString(pipeline, PIPELINE);
+        Path cliOut = tmp.resolve("cli.csv");
+        Path cliDl = tmp.resolve("cli-dl.csv");
+        RunSummary cli = Pipeline.of(Pipeline.loadSpec(pipeline, Map.of(), Map.of()))
+                .run(RunRequest.create().input(cliInput).output(cliOut).deadLetter(cliDl)).block();
+        assertThat(cli.succeeded()).isTrue();
+        assertThat(cli.rowsFailed()).isPositive();
+
+        FlinkJob.Job job = FlinkJob.prepare(new FlinkJob.Request(pipeline, List.of(flinkInput.toString()),
+                Optional.of(tmp.resolve("out").toString()), Optional.of(tmp.resolve("dl").toString()), Map.of(), Optional.of(2)),
+                Map.of());
+        RunSummary flink = FlinkJob.run(StreamExecutionEnvironment.getExecutionEnvironment(), job);
+
+        assertThat(flink.succeeded()).as(flink.error().map(Throwable::getMessage).orElse("")).isTrue();
+        assertThat(List.of(flink.rowsIn(), flink.rowsOut(), flink.rowsFailed()))
+                .isEqualTo(List.of(cli.rowsIn(), cli.rowsOut(), cli.rowsFailed()));
+        assertThat(flink.rowsIn()).isEqualTo(flink.rowsOut() + flink.rowsFiltered() + flink.rowsFailed());
+        List<List<String>> out = FlinkTesting.records(cliOut, StandardCharsets.UTF_8, ',');
+        List<List<String>> dead = FlinkTesting.records(cliDl, StandardCharsets.UTF_8, ',');
+        assertThat(FlinkTesting.rowsOfParts(tmp.resolve("out"), out.get(0), StandardCharsets.UTF_8, ','))
+                .isEqualTo(FlinkTesting.multiset(out.subList(1, out.size())));
+        assertThat(FlinkTesting.rowsOfParts(tmp.resolve("dl"), dead.get(0), StandardCharsets.UTF_8, ','))
+                .isEqualTo(FlinkTesting.multiset(dead.subList(1, dead.size())));
+    }
+}
