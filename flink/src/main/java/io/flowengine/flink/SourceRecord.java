@@ -1,10 +1,12 @@
 package io.flowengine.flink;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * One input record on its way from the source to the steps: its values, or, for a record that
- * could not be read as one, the error and its raw text. A Flink POJO (public fields, no-argument
- * constructor), so Flink serializes it without Kryo.
+ * could not be read as one, the error and its raw text. Serialized by {@link SourceRecordType}.
  */
+@TypeInfo(SourceRecordType.class)
 public final class SourceRecord {
 
     /** The fields; null for a record that failed in the source. */

@@ -101,10 +101,7 @@ final class StepsOperator extends AbstractStreamOperator<CsvBlock>
         try {
             scripts = ScriptSet.compile(spec);
         } catch (InternalError e) {
-            // Truffle without its multi-release classes (a fat jar without Multi-Release: true): a
-            // Flink task that lets an InternalError escape halts the whole TaskManager
-            throw new FlowEngineException("GraalJS cannot start in this TaskManager (" + e + "). If the job jar bundles"
-                    + " GraalJS, its manifest needs Multi-Release: true (docs/flink.md)", e);
+            throw graalCannotStart(e);
         }
         if (JsEngine.class.getClassLoader() == getRuntimeContext().getUserCodeClassLoader()) {
             // the engine came with the job jar: its shared GraalJS engine (and the JVM shutdown hook
@@ -155,7 +152,12 @@ final class StepsOperator extends AbstractStreamOperator<CsvBlock>
         }
         int n = records - malformed.size();
         Chunk chunk = new Chunk(seq++, rows, n, malformed, records);
-        Processed p = pool.process(chunk);
+        Processed p;
+        try {
+            p = pool.process(chunk);
+        } catch (InternalError e) {
+            throw graalCannotStart(e);
+        }
         rows = new Row[rows.length];
         malformed = new ArrayList<>();
         records = 0;
@@ -175,6 +177,16 @@ final class StepsOperator extends AbstractStreamOperator<CsvBlock>
         if (pool.abandoned().isCompletedExceptionally()) {
             pool.abandoned().join();
         }
+    }
+
+    /**
+     * Truffle without its multi-release classes (a fat jar without {@code Multi-Release: true})
+     * throws InternalError when a context starts; a Flink task that lets a VirtualMachineError
+     * escape halts the whole TaskManager, with every other job on it. This fails only the job.
+     */
+    private static RuntimeException graalCannotStart(InternalError e) {
+        return Failures.fatal(new FlowEngineException("GraalJS cannot start in this TaskManager (" + e + "). If the job jar"
+                + " bundles GraalJS, its manifest needs Multi-Release: true (docs/flink.md)", e));
     }
 
     private String header() {

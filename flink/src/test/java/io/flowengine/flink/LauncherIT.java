@@ -53,6 +53,30 @@ class LauncherIT {
         assertThat(r.err()).doesNotContain("INFO");
     }
 
+    /** The command docs/flink.md shows, run as it is written (from the repository's root), with OUT in a temporary folder. */
+    @Test
+    void theDocsExampleRuns(@TempDir Path tmp) throws Exception {
+        Path root = Path.of(System.getProperty("flowengine.examples", "../docs/examples")).toAbsolutePath().getParent().getParent();
+        List<String> doc = Files.readAllLines(root.resolve("docs/flink.md"));
+        int marker = doc.indexOf("<!-- run by LauncherIT.theDocsExampleRuns, with OUT in a temporary folder -->");
+        assertThat(marker).as("the marked example in docs/flink.md").isPositive();
+        String command = doc.get(marker + 2);
+        assertThat(command).startsWith("flink/target/flowengine-flink run ");
+        List<String> args = new ArrayList<>();
+        for (String word : command.substring("flink/target/flowengine-flink ".length()).split(" ")) {
+            args.add(word.equals("OUT") ? tmp.resolve("out").toString()
+                    : word.startsWith("docs/") ? root.resolve(word).toString() : word);
+        }
+        Result r = launch(tmp, args.toArray(String[]::new));
+
+        assertThat(r.code()).as(r.err()).isZero();
+        // the output the docs show under the command
+        assertThat(r.err()).contains(doc.get(marker + 6).replaceFirst(": \\.\\.\\.$", ""))
+                .containsPattern(doc.get(marker + 7).replace("2.9", "[0-9.]+"));
+        assertThat(FlinkTesting.rowsOfParts(tmp.resolve("out"), List.of("id", "name", "total", "currency"), StandardCharsets.UTF_8, ','))
+                .hasSize(3);
+    }
+
     @Test
     void aFolderAndAGlobReadEveryMatchingFileAsOneInput(@TempDir Path tmp) throws Exception {
         Path in = Files.createDirectories(tmp.resolve("in"));

@@ -150,6 +150,11 @@ public final class OutputStage {
         if (row.columns() == header) {
             return null;
         }
+        if (row.columns().equals(header)) {
+            // the same names in the same order (a header known beforehand): rows with this instance fit at once
+            header = row.columns();
+            return null;
+        }
         for (int c = 0; c < header.size(); c++) {
             if (row.columns().indexOf(header.name(c)) < 0) {
                 return "the output row has no column '" + header.name(c) + "', which the output header " + header
