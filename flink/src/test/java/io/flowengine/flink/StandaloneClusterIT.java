@@ -199,6 +199,54 @@ class StandaloneClusterIT {
                 "\"rowsFailed\":" + data.cli.rowsFailed());
     }
 
+    /** Runs {@code jcmd} on the TaskManager's JVM and returns what it printed. */
+    private static String jcmdTaskManager(String command) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(CLUSTER.get(1).pid()), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    /** The TaskManager's metaspace in use, in bytes, after a full collection (which unloads released class loaders). */
+    private static long metaspaceUsed() throws Exception {
+        jcmdTaskManager("GC.run");
+        String info = jcmdTaskManager("GC.heap_info");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Metaspace\\s+used (\\d+)K").matcher(info);
+        assertThat(m.find()).as(info).isTrue();
+        return Long.parseLong(m.group(1)) << 10;
+    }
+
+    /**
+     * GraalJS in the cluster's class path and the thin jar: job after job, the TaskManager's
+     * metaspace stays flat (with GraalJS inside each job's jar it grew by about 21 MB a job: its
+     * engine's shutdown hook keeps the job's class loader).
+     */
+    @Test
+    void jobAfterJobWithTheThinJarTheTaskManagersMetaspaceStaysFlat(@TempDir Path tmp) throws Exception {
+        Path input = tmp.resolve("in.csv");
+        Files.writeString(input, "id,name,amount,quantity,status\n1,ann,1,1,paid\n2,bo,x,1,paid\n");
+        Path pipeline = tmp.resolve("graal.yaml");
+        // a regular expression: not compiled, so every job starts GraalJS
+        Files.writeString(pipeline, """
+                steps:
+                  - name: clean
+                    javascript: |
+                      function transform(row) { row.name = row.name.replace(/[aeiou]/g, '*'); return row; }
+                """);
+        List<Long> used = new ArrayList<>();
+        for (int job = 0; job < 4; job++) {
+            StringBuilder err = new StringBuilder();
+            int code = launcher(tmp, err, "run", pipeline.toString(), "-i", input.toString(), "-o", tmp.resolve("out" + job).toString(),
+                    "--jobmanager", "localhost:" + restPort, "--job-jar", TARGET.resolve("flowengine-flink-job-thin.jar").toString(), "-q");
+            assertThat(code).as(err.toString()).isZero();
+            used.add(metaspaceUsed());
+        }
+        System.out.println("TaskManager metaspace after each of 4 jobs (bytes): " + used);
+        // the first job loads GraalJS's classes once; the three after it must not add a job's worth each
+        assertThat(used.get(3) - used.get(1)).as("metaspace after jobs 1-4: %s", used).isLessThan(12L << 20);
+    }
+
     @Test
     void aRowErrorUnderOnErrorFailFailsTheJobAtOnceWithWhereAndWhy(@TempDir Path tmp) throws Exception {
         Path input = tmp.resolve("in.csv");
