@@ -94,7 +94,7 @@ class ValidationTest {
     @Test
     void scriptTimeoutMustBeADuration() throws IOException {
         assertThat(problems("execution:\n  scriptTimeout: soon\nsteps: []\n")).singleElement()
-                .isEqualTo(new Problem("pipeline.yaml", 2, 18, "'scriptTimeout' must be a positive duration such as 500ms, 2s or 1m, not the text 'soon'."));
+                .isEqualTo(new Problem("pipeline.yaml", 2, 18, "'scriptTimeout' must be a positive duration such as 500ms, 2s, 1m or 1m30s (a bare number is seconds), not the text 'soon'."));
     }
 
     @Test

@@ -33,8 +33,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-auth", description = "Serve without API keys on an address other machines can reach (say so on purpose).")
     boolean noAuth;
 
-    @Option(names = "--min-upload-rate", paramLabel = "BYTES_PER_SECOND", description = "Slowest an upload may arrive,"
-            + " measured after its first 10 s of waiting (default 1024; 0: no minimum). Frees slots held by trickling clients.")
+    @Option(names = "--min-upload-rate", paramLabel = "RATE", converter = UnitConverters.Rate.class,
+            description = "Slowest an upload may arrive, in bytes per second (1024, 64k, 1MB/s), measured after its first"
+            + " 10 s of waiting (default 1024; 0: no minimum). Frees slots held by trickling clients.")
     long minUploadRate = ServerConfig.DEFAULT_MIN_UPLOAD_RATE;
 
     @Option(names = "--port", paramLabel = "P", description = "Port (default 8080; 0 picks a free one).")
@@ -43,7 +44,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-keys", paramLabel = "FILE", description = "File with one API key per line; /v1 then needs 'Authorization: Bearer KEY'.")
     Path apiKeys;
 
-    @Option(names = "--max-body-size", paramLabel = "BYTES", description = "Largest upload (default 1073741824).")
+    @Option(names = "--max-body-size", paramLabel = "SIZE", converter = UnitConverters.Size.class,
+            description = "Largest upload: bytes, or 500MB, 1GiB, 64k (default 1GiB).")
     long maxBodySize = 1L << 30;
 
     @Option(names = "--max-concurrent-runs", paramLabel = "N", description = "Runs at once (default 4); more get 503.")
@@ -55,21 +57,24 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where run records and dead letters are kept (default: a new temporary folder).")
     Path dataDir;
 
-    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long runs in flight may finish on shutdown (default 25).")
-    int shutdownGrace = 25;
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", converter = UnitConverters.Time.class,
+            description = "How long runs in flight may finish on shutdown: seconds, or 500ms, 30s, 2m (default 25s).")
+    Duration shutdownGrace = Duration.ofSeconds(25);
 
-    @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "How long a new connection may take to send its request headers (default 10).")
-    int headerTimeout = 10;
+    @Option(names = "--header-timeout", paramLabel = "DURATION", converter = UnitConverters.Time.class,
+            description = "How long a new connection may take to send its request headers (default 10s).")
+    Duration headerTimeout = Duration.ofSeconds(10);
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "How long a connection may stay idle between requests (default 60).")
-    int idleTimeout = 60;
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = UnitConverters.Time.class,
+            description = "How long a connection may stay idle between requests (default 60s).")
+    Duration idleTimeout = Duration.ofSeconds(60);
 
     @Option(names = "--max-runs", paramLabel = "N", description = "Run records (summaries and dead letters) kept (default 100).")
     int maxRuns = 100;
 
-    @Option(names = "--upload-idle-timeout", paramLabel = "SECONDS", description = "How long an upload may send nothing before it is"
-            + " abandoned and its run fails (default 30).")
-    int uploadIdleTimeout = 30;
+    @Option(names = "--upload-idle-timeout", paramLabel = "DURATION", converter = UnitConverters.Time.class,
+            description = "How long an upload may send nothing before it is abandoned and its run fails (default 30s).")
+    Duration uploadIdleTimeout = Duration.ofSeconds(30);
 
     @Mixin
     Logs.Options logs = new Logs.Options();
@@ -85,16 +90,15 @@ final class ServeCommand implements Callable<Integer> {
         Path data = dataDir != null ? dataDir : Files.createTempDirectory("flowengine-data-");
         ServerConfig config = ServerConfig.of(pipelines, data).withHost(host).withPort(port).withApiKeys(apiKeys())
                 .withMaxBodySize(maxBodySize).withMaxConcurrentRuns(maxConcurrentRuns).withMaxConnections(maxConnections)
-                .withShutdownGrace(Duration.ofSeconds(shutdownGrace))
-                .withHeaderTimeout(Duration.ofSeconds(headerTimeout)).withIdleTimeout(Duration.ofSeconds(idleTimeout))
-                .withMinUploadRate(minUploadRate).withMaxRuns(maxRuns).withUploadIdleTimeout(Duration.ofSeconds(uploadIdleTimeout));
+                .withShutdownGrace(shutdownGrace).withHeaderTimeout(headerTimeout).withIdleTimeout(idleTimeout)
+                .withMinUploadRate(minUploadRate).withMaxRuns(maxRuns).withUploadIdleTimeout(uploadIdleTimeout);
         FlowServer server = start(config);
         terminal.err().println("flowengine: serving " + server.pipelineNames() + " on http://" + host + ":" + server.port()
                 + " (data in " + data + "; JavaScript " + Pipeline.javaScriptRuntime() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM/SIGINT: readiness 503, no new runs, runs in flight finish within the grace period, exit 0
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            terminal.err().println("flowengine: draining (up to " + shutdownGrace + " s)");
+            terminal.err().println("flowengine: draining (up to " + seconds(shutdownGrace) + " s)");
             server.drain();
             server.close();
             terminal.err().println("flowengine: stopped");
@@ -108,8 +112,8 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Refuses options out of range, and a reachable address without keys unless --no-auth says so. */
     private void checkOptions() {
-        if (maxConcurrentRuns < 1 || maxBodySize < 1 || maxConnections < 1 || headerTimeout < 1 || idleTimeout < 1
-                || maxRuns < 1 || uploadIdleTimeout < 1 || shutdownGrace < 0 || port < 0 || port > 65535) {
+        if (maxConcurrentRuns < 1 || maxBodySize < 1 || maxConnections < 1 || !positive(headerTimeout) || !positive(idleTimeout)
+                || maxRuns < 1 || !positive(uploadIdleTimeout) || shutdownGrace.isNegative() || port < 0 || port > 65535) {
             throw new UsageException("--max-concurrent-runs, --max-connections, --max-body-size, --max-runs, --header-timeout,"
                     + " --idle-timeout and --upload-idle-timeout must be positive, --shutdown-grace 0 or more, --port 0..65535");
         }
@@ -124,6 +128,14 @@ final class ServeCommand implements Callable<Integer> {
                     + " anyone who can reach it could run your pipelines. Pass --api-keys FILE (one key per line),"
                     + " or --no-auth to serve without keys on purpose, or leave --host at 127.0.0.1");
         }
+    }
+
+    private static boolean positive(Duration d) {
+        return !d.isNegative() && !d.isZero();
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : String.format(java.util.Locale.ROOT, "%.3f", d.toMillis() / 1000.0);
     }
 
     /** The keys of --api-keys, one per line ({@code #} lines are comments); none without it. */

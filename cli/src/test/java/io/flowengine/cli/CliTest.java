@@ -343,6 +343,41 @@ class CliTest {
         }
     }
 
+    /** Every unit form docs/cli.md names, on the options that take sizes, rates and durations. */
+    @Test
+    void serveOptionsTakeSizesRatesAndDurationsInEveryDocumentedForm() {
+        Main.Terminal t = new Main.Terminal(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
+                new PrintStream(err, true), Map.of(), false);
+        String[][] sizes = {{"1048576", "1048576"}, {"10MB", "10000000"}, {"10mb", "10000000"}, {"10MiB", "10485760"},
+            {"64k", "65536"}, {"64KiB", "65536"}, {"1g", "1073741824"}, {"1GB", "1000000000"}, {"1.5GiB", "1610612736"},
+            {"2t", "2199023255552"}, {"10B", "10"}};
+        for (String[] s : sizes) {
+            ServeCommand c = new ServeCommand(t);
+            new picocli.CommandLine(c).parseArgs("--pipelines", "x", "--max-body-size", s[0], "--min-upload-rate", s[0] + "/s");
+            assertThat(c.maxBodySize).as(s[0]).isEqualTo(Long.parseLong(s[1]));
+            assertThat(c.minUploadRate).as(s[0] + "/s").isEqualTo(Long.parseLong(s[1]));
+        }
+        String[][] durations = {{"250ms", "250"}, {"30s", "30000"}, {"5m", "300000"}, {"1h", "3600000"}, {"1d", "86400000"},
+            {"1m30s", "90000"}, {"25", "25000"}, {"PT30S", "30000"}};
+        for (String[] d : durations) {
+            ServeCommand c = new ServeCommand(t);
+            new picocli.CommandLine(c).parseArgs("--pipelines", "x", "--shutdown-grace", d[0], "--header-timeout", d[0],
+                    "--idle-timeout", d[0], "--upload-idle-timeout", d[0]);
+            for (java.time.Duration v : List.of(c.shutdownGrace, c.headerTimeout, c.idleTimeout, c.uploadIdleTimeout)) {
+                assertThat(v).as(d[0]).isEqualTo(java.time.Duration.ofMillis(Long.parseLong(d[1])));
+            }
+        }
+    }
+
+    @Test
+    void aSizeOrDurationThatDoesNotParseNamesTheFormsThatDo() throws IOException {
+        Path pipelines = Files.createDirectories(dir.resolve("pipes"));
+        assertThat(cli("", "serve", "--pipelines", pipelines.toString(), "--max-body-size", "ten megs")).isEqualTo(2);
+        assertThat(stderr()).contains("'ten megs' is not a size: write a number of bytes, or with a unit: 64k, 10KB, 10MB, 10MiB, 1g");
+        assertThat(cli("", "serve", "--pipelines", pipelines.toString(), "--idle-timeout", "soon")).isEqualTo(2);
+        assertThat(stderr()).contains("'soon' is not a duration: write a number of seconds, or with a unit: 250ms, 30s, 5m, 1h, 1m30s");
+    }
+
     @Test
     void serveRefusesAReachableAddressWithoutKeysUnlessToldNoAuth() throws IOException {
         Path pipelines = Files.createDirectories(dir.resolve("pipelines"));

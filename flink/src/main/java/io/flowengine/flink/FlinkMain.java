@@ -262,29 +262,16 @@ public final class FlinkMain {
         }
     }
 
-    /** {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT30S}). */
+    /** {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1m30s}, seconds, or ISO-8601 ({@code PT30S}): {@link io.flowengine.Units}. */
     static Duration duration(String s) {
-        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
         try {
-            if (t.startsWith("pt")) {
-                return Duration.parse(t);
+            Duration d = io.flowengine.Units.duration(s);
+            if (!d.isZero() && !d.isNegative()) {
+                return d;
             }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)").matcher(t);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                Duration d = switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                };
-                if (!d.isZero()) {
-                    return d;
-                }
-            }
-        } catch (RuntimeException e) {
-            // reported below
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("--checkpoint-interval: " + e.getMessage());
         }
-        throw new InvalidRequestException("'" + s + "' is not a duration: write it as 250ms, 30s, 5m or 1h");
+        throw new InvalidRequestException("--checkpoint-interval must be positive, not " + s);
     }
 }

@@ -3,6 +3,7 @@ package io.flowengine.internal.config;
 import io.flowengine.Problem;
 import io.flowengine.internal.config.Node.MapNode;
 import io.flowengine.internal.config.Node.ScalarNode;
+import io.flowengine.Units;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,34 +140,36 @@ final class FieldReader {
         });
     }
 
-    /** A size in characters: a whole number, or with KiB / MiB. */
+    /** A size in characters: a whole number, or with a unit ({@link Units#size}). */
     final Optional<Integer> size(MapNode m, String key) {
         return scalar(m, key).flatMap(s -> {
-            Matcher d = Pattern.compile("(\\d+)\\s*(KiB|MiB)?").matcher(interpolate(s).strip());
-            if (d.matches()) {
-                long n = Long.parseLong(d.group(1)) * (d.group(2) == null ? 1 : d.group(2).equals("KiB") ? 1024 : 1024 * 1024);
+            try {
+                long n = Units.size(interpolate(s));
                 if (n >= 1 && n <= 512L * 1024 * 1024) {
                     return Optional.of((int) n);
                 }
+            } catch (IllegalArgumentException e) {
+                // reported below
             }
-            problem(s, "'" + key + "' must be a size in characters between 1 and 512MiB, such as 65536, 64KiB or 4MiB, not "
-                    + s.describe() + ".");
+            problem(s, "'" + key + "' must be a size in characters between 1 and 512MiB, such as 65536, 64k, 64KiB or 4MiB"
+                    + " (KB and MB are powers of 1000, KiB, MiB, k and m powers of 1024), not " + s.describe() + ".");
             return Optional.empty();
         });
     }
 
+    /** A positive duration ({@link Units#duration}). */
     final Optional<Duration> duration(MapNode m, String key) {
         return scalar(m, key).flatMap(s -> {
-            Matcher d = Pattern.compile("(\\d+)\\s*(ms|s|m)").matcher(interpolate(s).strip());
-            if (d.matches() && Long.parseLong(d.group(1)) > 0) {
-                long n = Long.parseLong(d.group(1));
-                return Optional.of(switch (d.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    default -> Duration.ofMinutes(n);
-                });
+            try {
+                Duration d = Units.duration(interpolate(s));
+                if (!d.isNegative() && !d.isZero()) {
+                    return Optional.of(d);
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
             }
-            problem(s, "'" + key + "' must be a positive duration such as 500ms, 2s or 1m, not " + s.describe() + ".");
+            problem(s, "'" + key + "' must be a positive duration such as 500ms, 2s, 1m or 1m30s (a bare number is seconds),"
+                    + " not " + s.describe() + ".");
             return Optional.empty();
         });
     }
