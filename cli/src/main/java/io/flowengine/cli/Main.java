@@ -24,7 +24,8 @@ import reactor.util.Loggers;
  */
 @Command(name = "flowengine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streams CSV through JavaScript steps, as a pipeline file describes.",
-        subcommands = {RunCommand.class, ValidateCommand.class, PreviewCommand.class, TestCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, PreviewCommand.class, TestCommand.class, ServeCommand.class,
+            VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int OK = 0;
@@ -80,12 +81,17 @@ public final class Main {
     /** Runs the CLI with explicit streams and environment; returns the exit code. */
     public static int execute(Terminal terminal, String... args) {
         Logs.configure(terminal.err(), new Logs.Options(), Logs.LogLevel.warn);
-        CommandLine cli = new CommandLine(new Main(terminal), new Factory(terminal));
+        CommandLine cli = commandLine(terminal);
         cli.setOut(new PrintWriter(terminal.err(), true));
         cli.setErr(new PrintWriter(terminal.err(), true));
         cli.setExitCodeExceptionMapper(Main::exitCode);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(terminal, e));
         return cli.execute(args);
+    }
+
+    /** The command tree, its commands bound to {@code terminal}. */
+    static CommandLine commandLine(Terminal terminal) {
+        return new CommandLine(new Main(terminal), new Factory(terminal));
     }
 
     /**
@@ -161,6 +167,12 @@ public final class Main {
             }
             if (cls == ServeCommand.class) {
                 return cls.cast(new ServeCommand(terminal));
+            }
+            if (cls == VersionCommand.class) {
+                return cls.cast(new VersionCommand(terminal));
+            }
+            if (cls == CompletionCommand.class) {
+                return cls.cast(new CompletionCommand(terminal));
             }
             return CommandLine.defaultFactory().create(cls);
         }

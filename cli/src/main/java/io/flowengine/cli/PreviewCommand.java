@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code flowengine preview PIPELINE -i FILE [--rows N]}: the first N records after each step, the
  * rows each step dropped and every row error, as tables on stdout. Nothing is written.
  */
-@Command(name = "preview", description = "Shows the first rows after each step, the rows each step dropped, and every row error.")
+@Command(name = "preview", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Shows the first rows after each step, the rows each step dropped, and every row error.")
 final class PreviewCommand implements Callable<Integer> {
 
     private final Main.Terminal terminal;

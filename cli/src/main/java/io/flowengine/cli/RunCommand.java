@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 import reactor.core.Disposable;
 
 /** {@code flowengine run PIPELINE}: runs a pipeline from a file or stdin to a file or stdout. */
-@Command(name = "run", description = "Runs a pipeline. Without --input/--output (or with -), reads stdin and writes stdout.")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Runs a pipeline. Without --input/--output (or with -), reads stdin and writes stdout.")
 final class RunCommand implements Callable<Integer> {
 
     private final Main.Terminal terminal;

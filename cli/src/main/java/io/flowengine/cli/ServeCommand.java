@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code flowengine serve}: the HTTP server, until SIGTERM or SIGINT. */
-@Command(name = "serve", description = "Serves the pipelines of a folder over HTTP: POST a CSV, get the transformed CSV streamed back.")
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Serves the pipelines of a folder over HTTP: POST a CSV, get the transformed CSV streamed back.")
 final class ServeCommand implements Callable<Integer> {
 
     private final Main.Terminal terminal;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
  * {@code flowengine test PIPELINE}: runs the pipeline's {@code tests:}, prints pass or fail for
  * each with a diff on failure; exit 1 if any fails, 2 if the pipeline is invalid or has no tests.
  */
-@Command(name = "test", description = "Runs the pipeline's tests: pass or fail for each, a diff on failure; exit 1 if any fails.")
+@Command(name = "test", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Runs the pipeline's tests: pass or fail for each, a diff on failure; exit 1 if any fails.")
 final class TestCommand implements Callable<Integer> {
 
     private final Main.Terminal terminal;

@@ -343,6 +343,48 @@ class CliTest {
         }
     }
 
+    @Test
+    void everyCommandPrintsItsHelpWithHelp() {
+        for (String command : List.of("run", "validate", "preview", "test", "serve", "version", "completion")) {
+            err.reset();
+            assertThat(cli("", command, "--help")).as(command).isZero();
+            assertThat(stderr()).as(command).contains("Usage: flowengine " + command);
+        }
+        assertThat(stdout()).as("help is not output").isEmpty();
+    }
+
+    @Test
+    void versionAndCompletion() {
+        assertThat(cli("", "version")).isZero();
+        assertThat(stderr()).startsWith("flowengine ").contains("Java ");
+        err.reset();
+        assertThat(cli("", "completion", "bash")).isZero();
+        assertThat(stdout()).contains("complete -F", "flowengine", "serve", "--max-body-size");
+        assertThat(cli("", "completion", "fish")).isEqualTo(2);
+        assertThat(stderr()).contains("completion is for bash or zsh, not fish");
+    }
+
+    @Test
+    void validateTakesSeveralFilesAndFolders() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("pipes"));
+        Files.writeString(folder.resolve("a.yaml"), "steps:\n  - filter: \"row.x === '1'\"\n");
+        Files.writeString(folder.resolve("b.yml"), "steps:\n  - filter: \"row.x ===\"\n");
+        Files.writeString(folder.resolve("notes.txt"), "not a pipeline");
+        assertThat(cli("", "validate", pipeline.toString(), folder.toString())).isEqualTo(2);
+        assertThat(stderr()).contains(pipeline + ": valid (2 steps)", folder.resolve("a.yaml") + ": valid (1 step)",
+                "1 problem in " + folder.resolve("b.yml"), "3 files: 2 valid, 1 with problems").doesNotContain("notes.txt");
+        err.reset();
+        assertThat(cli("", "validate", pipeline.toString(), folder.resolve("a.yaml").toString())).isZero();
+        assertThat(stderr()).contains("2 files: 2 valid, 0 with problems");
+    }
+
+    @Test
+    void theManPageIsTheCommandsOwnHelp() {
+        String page = ManPage.page();
+        assertThat(page).startsWith(".TH FLOWENGINE 1").contains(".SH SYNOPSIS", ".SH COMMANDS", ".SS run", ".SS serve",
+                "\\-\\-max\\-body\\-size", ".SH EXIT STATUS");
+    }
+
     /** Every unit form docs/cli.md names, on the options that take sizes, rates and durations. */
     @Test
     void serveOptionsTakeSizesRatesAndDurationsInEveryDocumentedForm() {
