@@ -109,14 +109,40 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
      * @param maxFieldSize the longest field, in characters, before its record is set aside
      * @param maxRecordSize the longest record, in characters: bounds memory whatever the input
      */
-    public record SourceSpec(Optional<Path> path, boolean header, CsvOptions csv, int maxFieldSize, int maxRecordSize) {
+    public record SourceSpec(Optional<Path> path, boolean header, CsvOptions csv, int maxFieldSize, int maxRecordSize,
+            Compression compression) {
         public static final int DEFAULT_MAX_FIELD_SIZE = 1 << 20;
         public static final int DEFAULT_MAX_RECORD_SIZE = 4 << 20;
         public static final SourceSpec DEFAULT = new SourceSpec(Optional.empty(), true, CsvOptions.DEFAULT,
                 DEFAULT_MAX_FIELD_SIZE, DEFAULT_MAX_RECORD_SIZE);
 
+        /** With {@code compression: auto}. */
+        public SourceSpec(Optional<Path> path, boolean header, CsvOptions csv, int maxFieldSize, int maxRecordSize) {
+            this(path, header, csv, maxFieldSize, maxRecordSize, Compression.AUTO);
+        }
+
         public SourceSpec withLimits(int maxFieldSize, int maxRecordSize) {
-            return new SourceSpec(path, header, csv, maxFieldSize, maxRecordSize);
+            return new SourceSpec(path, header, csv, maxFieldSize, maxRecordSize, compression);
+        }
+    }
+
+    /** Whether a file is compressed ({@code source.compression}, {@code sink.compression}). */
+    public enum Compression {
+        /** Input: gzip when its bytes say so; output: gzip when its name ends in {@code .gz}. */
+        AUTO("auto"),
+        /** Read and written as they are. */
+        NONE("none"),
+        /** gzip, whatever the name. */
+        GZIP("gzip");
+
+        private final String key;
+
+        Compression(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
         }
     }
 
@@ -124,7 +150,7 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
      * @param columns the output columns, in order; empty: those of the first output row
      */
     public record SinkSpec(Optional<Path> path, CsvOptions csv, Optional<List<String>> columns, WriteMode mode,
-            Optional<HttpSinkSpec> http) {
+            Optional<HttpSinkSpec> http, Compression compression) {
         public static final SinkSpec DEFAULT = new SinkSpec(Optional.empty(), CsvOptions.DEFAULT,
                 Optional.empty(), WriteMode.REPLACE, Optional.empty());
 
@@ -132,8 +158,14 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
             columns = columns.map(List::copyOf);
         }
 
+        /** With {@code compression: auto}. */
+        public SinkSpec(Optional<Path> path, CsvOptions csv, Optional<List<String>> columns, WriteMode mode,
+                Optional<HttpSinkSpec> http) {
+            this(path, csv, columns, mode, http, Compression.AUTO);
+        }
+
         public SinkSpec withHttp(HttpSinkSpec http) {
-            return new SinkSpec(path, csv, columns, mode, Optional.of(http));
+            return new SinkSpec(path, csv, columns, mode, Optional.of(http), compression);
         }
     }
 

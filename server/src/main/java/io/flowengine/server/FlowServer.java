@@ -78,6 +78,8 @@ public final class FlowServer implements AutoCloseable {
                     channel.pipeline().addAfter(HeaderDeadline.NAME, FramingGuard.NAME, new FramingGuard());
                 })
                 .readTimeout(config.idleTimeout())
+                // a client that sends Accept-Encoding: gzip gets a gzip response, streamed as it is made
+                .compress(true)
                 // Reactor Netty's server metrics, into this server's registry (never the global one)
                 .metrics(true, () -> serverMetrics, ServerMetrics::uriTag)
                 .httpRequestDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(8 * 1024))

@@ -57,6 +57,17 @@ final class TransformHandler {
             return Problems.send(res.header("Connection", "close"), 413, "Upload too large", "The body is " + length
                     + " bytes; this server takes at most " + config.maxBodySize() + " (--max-body-size). Split the file.");
         }
+        String encoding = req.requestHeaders().get("Content-Encoding");
+        boolean multipart = MultipartParser.boundary(req.requestHeaders().get("Content-Type")) != null;
+        if (encoding != null && !encoding.equalsIgnoreCase("identity")
+                && !(encoding.equalsIgnoreCase("gzip") && !multipart)) {
+            return Problems.send(res.header("Connection", "close").header("Accept-Encoding", "gzip"), 415,
+                    "Unsupported Content-Encoding", encoding.equalsIgnoreCase("gzip")
+                            ? "A multipart form cannot be gzip-compressed as a whole here. Send the CSV as the body"
+                                    + " (Content-Encoding: gzip is fine then), or put a gzip file in the form: it is detected."
+                            : "The body is '" + encoding + "'-encoded; this server reads gzip (a CSV body with"
+                                    + " Content-Encoding: gzip) or plain bodies.");
+        }
         if (draining.getAsBoolean()) {
             return Problems.send(res.header("Retry-After", "5"), 503, "Draining", "The server is shutting down; retry elsewhere.");
         }

@@ -18,7 +18,8 @@ import java.util.Optional;
 /** The {@code sink} section, with {@code sink.http}. */
 final class SinkSection {
 
-    static final List<String> KEYS = List.of("path", "format", "columns", "mode", "encoding", "delimiter", "quote", "http");
+    static final List<String> KEYS = List.of("path", "format", "columns", "mode", "encoding", "delimiter", "quote", "http",
+            "compression");
     static final List<String> HTTP_KEYS = List.of("url", "batchRows", "body", "headers", "maxInFlight", "timeout");
 
     private final FieldReader f;
@@ -60,7 +61,9 @@ final class SinkSection {
             }
         }
         WriteMode mode = f.enumValue(m, "mode", WriteMode.values(), WriteMode::key).orElse(WriteMode.REPLACE);
-        return new SinkSpec(f.path(m, "path"), new CsvOptionsSection(f).read(m, "sink."), columns, mode, http);
+        PipelineSpec.Compression compression = f.enumValue(m, "compression", PipelineSpec.Compression.values(),
+                PipelineSpec.Compression::key).orElse(PipelineSpec.Compression.AUTO);
+        return new SinkSpec(f.path(m, "path"), new CsvOptionsSection(f).read(m, "sink."), columns, mode, http, compression);
     }
     private PipelineSpec.HttpSinkSpec http(MapNode m) {
         f.checkKeys(m, "sink.http.", HTTP_KEYS);

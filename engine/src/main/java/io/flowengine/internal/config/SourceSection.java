@@ -1,5 +1,7 @@
 package io.flowengine.internal.config;
 
+import io.flowengine.PipelineSpec;
+
 import io.flowengine.PipelineSpec.SourceSpec;
 import io.flowengine.internal.config.Node.MapNode;
 import java.util.List;
@@ -8,7 +10,7 @@ import java.util.Optional;
 /** The {@code source} section. */
 final class SourceSection {
 
-    static final List<String> KEYS = List.of("path", "format", "header", "delimiter", "quote", "encoding", "maxFieldSize", "maxRecordSize");
+    static final List<String> KEYS = List.of("path", "format", "header", "delimiter", "quote", "encoding", "maxFieldSize", "maxRecordSize", "compression");
 
     private final FieldReader f;
 
@@ -30,6 +32,9 @@ final class SourceSection {
             f.scalar(m, "maxFieldSize").ifPresent(n -> f.problem(n, "source.maxFieldSize (" + maxField
                     + ") is larger than source.maxRecordSize (" + maxRecord + "). Raise maxRecordSize, or lower maxFieldSize."));
         }
-        return new SourceSpec(f.path(m, "path"), header, new CsvOptionsSection(f).read(m, "source."), maxField, maxRecord);
+        PipelineSpec.Compression compression = f.enumValue(m, "compression", PipelineSpec.Compression.values(),
+                PipelineSpec.Compression::key).orElse(PipelineSpec.Compression.AUTO);
+        return new SourceSpec(f.path(m, "path"), header, new CsvOptionsSection(f).read(m, "source."), maxField, maxRecord,
+                compression);
     }
 }

@@ -60,7 +60,8 @@ public final class BytesRun {
             };
             Flux<ByteBuffer> bytes = Flux.usingWhen(
                     Mono.fromCallable(() -> {
-                        FileRunCore core = FileRunCore.open(spec, Endpoints.resolve(spec, bound), counters, progress);
+                        FileRunCore core = FileRunCore.open(spec, Endpoints.resolve(spec, bound), counters, progress,
+                                notice -> log.warn("{}", notice));
                         opened.set(core);
                         if (cancelled.get()) {
                             // cancelled while the files were being opened: usingWhen will not see them

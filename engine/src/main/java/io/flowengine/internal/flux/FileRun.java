@@ -49,7 +49,7 @@ public final class FileRun {
             log.debug("run started: {} -> {}", io.inputName(), io.output().map(Path::toString)
                     .orElse(spec.sink().http().map(h -> h.url().toString()).orElse("the output stream")));
             return Mono.usingWhen(
-                            Mono.fromCallable(() -> FileRunCore.open(spec, io, counters, progress)).subscribeOn(EngineSchedulers.io()),
+                            Mono.fromCallable(() -> FileRunCore.open(spec, io, counters, progress, notice -> log.warn("{}", notice))).subscribeOn(EngineSchedulers.io()),
                             core -> {
                                 Flux<Processed> processed = Steps.apply(chunks(core), spec.execution(),
                                                 () -> new RailPool(scripts, scriptConsole))

@@ -38,6 +38,8 @@ final class AtomicOutput {
     private final OutputStream out;
     private final boolean utf8;
     private final boolean closeAtEnd;
+    /** The gzip stream under the writer, finished at the end; null when the output is not compressed. */
+    private final java.util.zip.GZIPOutputStream gzip;
     private boolean done;
     /** The writer may hold text not yet passed to {@link #out}. */
     private boolean writerHolds;
@@ -48,6 +50,22 @@ final class AtomicOutput {
 
     private AtomicOutput(Path target, Path temp, WriteMode mode, FileChannel channel, OutputStream out, Charset charset,
             boolean closeAtEnd) {
+        this(target, temp, mode, channel, out, charset, closeAtEnd, false);
+    }
+
+    private AtomicOutput(Path target, Path temp, WriteMode mode, FileChannel channel, OutputStream raw, Charset charset,
+            boolean closeAtEnd, boolean compress) {
+        OutputStream out = raw;
+        java.util.zip.GZIPOutputStream gz = null;
+        if (compress) {
+            try {
+                gz = new java.util.zip.GZIPOutputStream(raw, 1 << 16);
+            } catch (IOException e) {
+                throw new FlowEngineException("cannot start the gzip output: " + e.getMessage());
+            }
+            out = gz;
+        }
+        this.gzip = gz;
         this.closeAtEnd = closeAtEnd;
         this.target = target;
         this.temp = temp;
@@ -69,8 +87,13 @@ final class AtomicOutput {
     }
 
     public static AtomicOutput create(Path path, WriteMode mode, Charset charset, String role, String option) {
+        return create(path, mode, charset, role, option, false);
+    }
+
+    /** As above, gzip-compressed when {@code gzip}. */
+    public static AtomicOutput create(Path path, WriteMode mode, Charset charset, String role, String option, boolean gzip) {
         if (OutputPaths.kind(path, role, option) == OutputPaths.Kind.STREAM) {
-            return direct(path, charset);
+            return direct(path, charset, gzip);
         }
         Path target = OutputPaths.real(path);
         if (mode == WriteMode.CREATE && Files.exists(target)) {
@@ -84,7 +107,7 @@ final class AtomicOutput {
             Path temp = Files.createTempFile(dir, tempPrefix(target.getFileName().toString()) + ProcessHandle.current().pid() + "-", ".tmp");
             permissions(target, temp);
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-            return new AtomicOutput(target, temp, mode, channel, Channels.newOutputStream(channel), charset);
+            return new AtomicOutput(target, temp, mode, channel, Channels.newOutputStream(channel), charset, false, gzip);
         } catch (IOException e) {
             throw new FlowEngineException("cannot create the " + role + " " + path + ": " + e
                     + ". Check that its folder is writable");
@@ -92,10 +115,10 @@ final class AtomicOutput {
     }
 
     /** A device or FIFO: opened for writing (not truncated, never renamed), written in order. */
-    private static AtomicOutput direct(Path path, Charset charset) {
+    private static AtomicOutput direct(Path path, Charset charset, boolean gzip) {
         try {
             OutputStream out = Files.newOutputStream(path, StandardOpenOption.WRITE);
-            return new AtomicOutput(path, null, WriteMode.REPLACE, null, out, charset, true);
+            return new AtomicOutput(path, null, WriteMode.REPLACE, null, out, charset, true, gzip);
         } catch (IOException e) {
             throw new FlowEngineException("cannot open " + path + " for writing: " + e.getMessage());
         }
@@ -151,7 +174,12 @@ final class AtomicOutput {
 
     /** A stream such as stdout: written through, flushed at the end, never closed. */
     public static AtomicOutput stream(OutputStream out, Charset charset) {
-        return new AtomicOutput(null, null, WriteMode.REPLACE, null, out, charset);
+        return stream(out, charset, false);
+    }
+
+    /** As above, gzip-compressed when {@code gzip}. */
+    public static AtomicOutput stream(OutputStream out, Charset charset, boolean gzip) {
+        return new AtomicOutput(null, null, WriteMode.REPLACE, null, out, charset, false, gzip);
     }
 
     private static Writer writer(OutputStream out, Charset charset) {
@@ -203,6 +231,10 @@ final class AtomicOutput {
         done = true;
         try {
             writer.flush();
+            if (gzip != null) {
+                gzip.finish();
+                gzip.flush();
+            }
             if (channel == null) {
                 if (closeAtEnd) {
                     writer.close();

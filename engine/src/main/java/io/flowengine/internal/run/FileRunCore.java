@@ -110,16 +110,29 @@ public final class FileRunCore {
 
     /** Opens the input and the outputs of {@code io}; the outputs are temporary files until {@link #commit}. */
     public static FileRunCore open(PipelineSpec spec, Endpoints io, RunCounters counters, ProgressCounters progress) {
-        InputStream in = openInput(io, progress);
+        return open(spec, io, counters, progress, notice -> { });
+    }
+
+    /**
+     * As above; {@code notice} is told what the user should know but that does not stop the run
+     * (an input read as gzip although its name does not say so).
+     */
+    public static FileRunCore open(PipelineSpec spec, Endpoints io, RunCounters counters, ProgressCounters progress,
+            java.util.function.Consumer<String> notice) {
+        // the progress counts the bytes as stored, compressed or not, as the input's size does
+        InputStream in = new Compressed(openInput(io, progress), io.inputName(), spec.source().compression(), notice);
         AtomicOutput output = null;
         try {
+            PipelineSpec.Compression out = spec.sink().compression();
             output = spec.sink().http().isPresent() ? null
                     : io.output().isPresent()
-                    ? AtomicOutput.create(io.output().get(), spec.sink().mode(), spec.sink().csv().encoding())
-                    : AtomicOutput.stream(io.request().outputStream(), spec.sink().csv().encoding());
+                    ? AtomicOutput.create(io.output().get(), spec.sink().mode(), spec.sink().csv().encoding(), "output", "--output",
+                            out == PipelineSpec.Compression.GZIP
+                                    || out == PipelineSpec.Compression.AUTO && Compressed.gzipName(io.output().get().toString()))
+                    : AtomicOutput.stream(io.request().outputStream(), spec.sink().csv().encoding(), out == PipelineSpec.Compression.GZIP);
             AtomicOutput dl = io.deadLetter().isPresent()
                     ? AtomicOutput.create(io.deadLetter().get(), WriteMode.REPLACE, StandardCharsets.UTF_8, "dead-letter file",
-                            "--dead-letter")
+                            "--dead-letter", Compressed.gzipName(io.deadLetter().get().toString()))
                     : null;
             return new FileRunCore(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters, progress);
         } catch (RuntimeException e) {
