@@ -110,19 +110,62 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
      * @param maxRecordSize the longest record, in characters: bounds memory whatever the input
      */
     public record SourceSpec(Optional<Path> path, boolean header, CsvOptions csv, int maxFieldSize, int maxRecordSize,
-            Compression compression) {
+            Compression compression, Layout layout) {
         public static final int DEFAULT_MAX_FIELD_SIZE = 1 << 20;
         public static final int DEFAULT_MAX_RECORD_SIZE = 4 << 20;
         public static final SourceSpec DEFAULT = new SourceSpec(Optional.empty(), true, CsvOptions.DEFAULT,
                 DEFAULT_MAX_FIELD_SIZE, DEFAULT_MAX_RECORD_SIZE);
 
-        /** With {@code compression: auto}. */
+        /** With {@code compression: auto} and the default layout. */
         public SourceSpec(Optional<Path> path, boolean header, CsvOptions csv, int maxFieldSize, int maxRecordSize) {
-            this(path, header, csv, maxFieldSize, maxRecordSize, Compression.AUTO);
+            this(path, header, csv, maxFieldSize, maxRecordSize, Compression.AUTO, Layout.DEFAULT);
         }
 
         public SourceSpec withLimits(int maxFieldSize, int maxRecordSize) {
-            return new SourceSpec(path, header, csv, maxFieldSize, maxRecordSize, compression);
+            return new SourceSpec(path, header, csv, maxFieldSize, maxRecordSize, compression, layout);
+        }
+
+        public SourceSpec withLayout(Layout layout) {
+            return new SourceSpec(path, header, csv, maxFieldSize, maxRecordSize, compression, layout);
+        }
+    }
+
+    /** What a record whose field count differs from the header's becomes ({@code source.ragged}). */
+    public enum Ragged {
+        /** It fails (a dead letter under {@code errors.onError: dead-letter}). */
+        ERROR("error"),
+        /** A short one is padded with ""; a long one whose extra fields are all empty (a trailing delimiter) loses them; any other long one fails. */
+        PAD("pad"),
+        /** As {@code pad}, and a long one keeps its extra fields, as CSV text, in an {@code _extra} column that every row has. */
+        KEEP("keep");
+
+        private final String key;
+
+        Ragged(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    /**
+     * How an input is laid out beyond its dialect. Serializable (its values are plain), so a
+     * runner can ship it (Flink).
+     *
+     * @param ragged what a record with the wrong number of fields becomes
+     * @param trimHeaders whether header names lose surrounding whitespace
+     * @param columns the column names to use ({@code source.columns}); null: the header's, or c1..cN
+     * @param skipLines physical lines skipped before the header (a preamble)
+     * @param comment lines starting with it are skipped; null: none
+     */
+    public record Layout(Ragged ragged, boolean trimHeaders, List<String> columns, int skipLines, Character comment)
+            implements java.io.Serializable {
+        public static final Layout DEFAULT = new Layout(Ragged.ERROR, false, null, 0, null);
+
+        public Layout {
+            columns = columns == null ? null : List.copyOf(columns);
         }
     }
 

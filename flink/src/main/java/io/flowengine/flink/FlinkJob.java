@@ -103,8 +103,9 @@ public final class FlinkJob {
                 throw new InvalidRequestException("the input " + in + " is inside the output or dead-letter folder. Write elsewhere");
             }
         }
+        // the first file's columns: its header, or source.columns (null: c1..cN, from each record)
         Columns header = null;
-        if (spec.source().header()) {
+        if (spec.source().header() || spec.source().layout().columns() != null) {
             for (Path in : inputs) {
                 header = CsvFileFormat.header(in, spec.source());
                 if (header != null) {

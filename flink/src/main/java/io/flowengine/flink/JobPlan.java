@@ -34,6 +34,7 @@ import java.util.OptionalLong;
  */
 record JobPlan(String name, String file, Map<String, String> vars, List<Step> steps,
         boolean header, char inDelimiter, char inQuote, String inEncoding, int maxFieldSize, int maxRecordSize,
+        PipelineSpec.Layout layout,
         char outDelimiter, char outQuote, String outEncoding, List<String> sinkColumns,
         ErrorPolicy onError, long maxErrors, int chunkSize, Duration scriptTimeout, JavaScriptMode javascript,
         List<String> inputColumns, List<String> outputHeader) implements Serializable {
@@ -53,7 +54,7 @@ record JobPlan(String name, String file, Map<String, String> vars, List<Step> st
         SinkSpec out = spec.sink();
         return new JobPlan(spec.name(), spec.file(), Map.copyOf(spec.vars()), List.copyOf(steps),
                 in.header(), in.csv().delimiter(), in.csv().quote(), in.csv().encoding().name(), in.maxFieldSize(),
-                in.maxRecordSize(), out.csv().delimiter(), out.csv().quote(), out.csv().encoding().name(),
+                in.maxRecordSize(), in.layout(), out.csv().delimiter(), out.csv().quote(), out.csv().encoding().name(),
                 out.columns().orElse(null), spec.errors().onError(), spec.errors().maxErrors().orElse(-1),
                 spec.execution().chunkSize(), spec.execution().scriptTimeout(), spec.execution().javascript(),
                 inputColumns == null ? null : List.copyOf(inputColumns), outputHeader == null ? null : List.copyOf(outputHeader));
@@ -68,7 +69,8 @@ record JobPlan(String name, String file, Map<String, String> vars, List<Step> st
         }
         return new PipelineSpec(name, file, Path.of(""), vars,
                 new SourceSpec(Optional.empty(), header, new CsvOptions(inDelimiter, inQuote, Charset.forName(inEncoding)),
-                        maxFieldSize, maxRecordSize),
+                        // decompression is the file source's (by extension), before the reader
+                        maxFieldSize, maxRecordSize, PipelineSpec.Compression.NONE, layout),
                 s,
                 new SinkSpec(Optional.empty(), new CsvOptions(outDelimiter, outQuote, Charset.forName(outEncoding)),
                         Optional.ofNullable(sinkColumns), WriteMode.REPLACE, Optional.empty()),

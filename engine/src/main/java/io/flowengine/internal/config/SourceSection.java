@@ -10,7 +10,8 @@ import java.util.Optional;
 /** The {@code source} section. */
 final class SourceSection {
 
-    static final List<String> KEYS = List.of("path", "format", "header", "delimiter", "quote", "encoding", "maxFieldSize", "maxRecordSize", "compression");
+    static final List<String> KEYS = List.of("path", "format", "header", "delimiter", "quote", "encoding", "maxFieldSize", "maxRecordSize", "compression",
+            "ragged", "trimHeaders", "columns", "skipLines", "comment");
 
     private final FieldReader f;
 
@@ -34,7 +35,43 @@ final class SourceSection {
         }
         PipelineSpec.Compression compression = f.enumValue(m, "compression", PipelineSpec.Compression.values(),
                 PipelineSpec.Compression::key).orElse(PipelineSpec.Compression.AUTO);
-        return new SourceSpec(f.path(m, "path"), header, new CsvOptionsSection(f).read(m, "source."), maxField, maxRecord,
-                compression);
+        PipelineSpec.Ragged ragged = f.enumValue(m, "ragged", PipelineSpec.Ragged.values(), PipelineSpec.Ragged::key)
+                .orElse(PipelineSpec.Ragged.ERROR);
+        boolean trim = f.bool(m, "trimHeaders").orElse(false);
+        int skip = f.integer(m, "skipLines", 0, 1_000_000).map(Long::intValue).orElse(0);
+        Character comment = f.character(m, "comment").orElse(null);
+        List<String> columns = columns(m);
+        PipelineSpec.CsvOptions csv = new CsvOptionsSection(f).read(m, "source.");
+        if (comment != null && (comment == csv.delimiter() || comment == csv.quote())) {
+            f.scalar(m, "comment").ifPresent(n -> f.problem(n, "source.comment cannot be the delimiter or the quote."
+                    + " Use another character, such as '#'."));
+        }
+        return new SourceSpec(f.path(m, "path"), header, csv, maxField, maxRecord, compression,
+                new PipelineSpec.Layout(ragged, trim, columns, skip, comment));
+    }
+
+    /** {@code source.columns}: a non-empty list of distinct names, or null. */
+    private List<String> columns(MapNode m) {
+        Optional<Node.Entry> cols = f.entry(m, "columns");
+        if (cols.isEmpty()) {
+            return null;
+        }
+        if (!(cols.get().value() instanceof Node.ListNode list) || list.items().isEmpty()) {
+            f.problem(cols.get().value(), "source.columns must be a non-empty list of column names, such as [id, name, amount].");
+            return null;
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (Node item : list.items()) {
+            if (item instanceof Node.ScalarNode s && s.type() != Node.ScalarType.NULL) {
+                String col = f.interpolate(s);
+                if (names.contains(col)) {
+                    f.problem(s, "source.columns lists '" + col + "' twice. Name each column once.");
+                }
+                names.add(col);
+            } else {
+                f.problem(item, "source.columns items must be column names, not " + item.describe() + ".");
+            }
+        }
+        return names;
     }
 }

@@ -49,6 +49,8 @@ public final class CsvReader implements Closeable {
     private String[] fields = new String[16];
     private int count;
     private String problem;
+    /** Lines that start with it are skipped; -1: none. */
+    private int comment = -1;
 
     /** Thrown inside a record that grew past {@code maxRecordChars}. */
     private static final class Overflow extends RuntimeException {
@@ -74,6 +76,25 @@ public final class CsvReader implements Closeable {
         this.maxFieldChars = maxFieldChars;
         this.decodeErrors = decodeErrors;
         this.maxSpecial = (char) Math.max(Math.max(delimiter, quote), '\r');
+    }
+
+    /** Skips lines that start with {@code c} (at the start of a record; not inside a quoted field). */
+    public void comment(char c) {
+        this.comment = c;
+    }
+
+    /** Skips {@code n} physical lines, whatever they hold (a preamble before the header); false if the input ends first. */
+    public boolean skipLines(int n) throws IOException {
+        for (int i = 0; i < n; i++) {
+            while (fill() && buf[pos] != '\n' && buf[pos] != '\r') {
+                pos++;
+            }
+            if (!fill()) {
+                return false;
+            }
+            newline();
+        }
+        return true;
     }
 
     /** The physical line the reader is on (1-based). */
@@ -261,6 +282,11 @@ public final class CsvReader implements Closeable {
             char c = buf[pos];
             if (c == '\n' || c == '\r') {
                 newline();
+            } else if (c == comment) {
+                while (fill() && buf[pos] != '\n' && buf[pos] != '\r') {
+                    pos++;
+                }
+                endLine();
             } else {
                 return true;
             }

@@ -3,6 +3,7 @@ package io.flowengine.internal.run;
 import io.flowengine.Columns;
 import io.flowengine.DeadLetter;
 import io.flowengine.FlowEngineException;
+import io.flowengine.PipelineSpec;
 import io.flowengine.PipelineSpec.SourceSpec;
 import io.flowengine.Row;
 import io.flowengine.internal.csv.CsvReader;
@@ -28,7 +29,10 @@ public final class RecordSource implements Closeable {
     private final SourceSpec spec;
     private final String name;
     private final CsvWriter rawWriter;
+    private final PipelineSpec.Layout layout;
     private Columns columns;
+    /** How many fields a record should have: the columns', less {@code _extra} under {@code ragged: keep}. */
+    private int fieldCount;
     private long rowNumber;
     private boolean started;
     /** What {@link #read()} read: a row, or a failure. */
@@ -42,6 +46,10 @@ public final class RecordSource implements Closeable {
         this.reader = new CsvReader(decoder, spec.csv().delimiter(), spec.csv().quote(), spec.maxFieldSize(),
                 spec.maxRecordSize(), decoder::errors);
         this.rawWriter = new CsvWriter(spec.csv().delimiter(), spec.csv().quote());
+        this.layout = spec.layout();
+        if (layout.comment() != null) {
+            reader.comment(layout.comment());
+        }
     }
 
     /** The input's columns; null until the first chunk has been read, or when the input is empty. */
@@ -95,6 +103,12 @@ public final class RecordSource implements Closeable {
         }
         started = true;
         try {
+            if (!reader.skipLines(layout.skipLines())) {
+                return false;
+            }
+            if (!spec.header() && layout.columns() != null) {
+                setColumns(layout.columns());
+            }
             return !spec.header() || readHeader();
         } catch (IOException e) {
             throw new FlowEngineException("cannot read " + name + ": " + e.getMessage(), e);
@@ -113,24 +127,86 @@ public final class RecordSource implements Closeable {
             }
             long number = ++rowNumber;
             if (columns == null) {
-                columns = Columns.numbered(rec.malformed() ? 1 : rec.fields().length);
+                List<String> names = new ArrayList<>();
+                for (int i = 1; i <= (rec.malformed() ? 1 : rec.fields().length); i++) {
+                    names.add("c" + i);
+                }
+                setColumns(names);
             }
-            String problem = rec.malformed() ? "malformed CSV: " + rec.error()
-                    : rec.fields().length != columns.size() ? "the record has " + rec.fields().length
-                            + " fields but the " + (spec.header() ? "header has " : "first record has ") + columns.size()
-                            + ". Check for a missing or extra delimiter, or quote fields that contain one" : null;
+            String problem = null;
+            String[] values = null;
+            if (rec.malformed()) {
+                problem = "malformed CSV: " + rec.error();
+            } else {
+                values = fit(rec.fields());
+                if (values == null) {
+                    int n = rec.fields().length;
+                    problem = "the record has " + n + " fields but the " + (spec.header() ? "header has " : layout.columns() != null
+                            ? "source.columns name " : "first record has ") + fieldCount + ". Check for a missing or extra"
+                            + " delimiter, or quote fields that contain one" + (layout.ragged() == PipelineSpec.Ragged.ERROR
+                            ? " (source.ragged: pad pads short records; keep also keeps extra fields in _extra)"
+                            : " (its extra fields are not empty: source.ragged: keep keeps them in _extra)");
+                }
+            }
             if (problem != null) {
                 String raw = rec.malformed() ? rec.raw() : raw(rec.fields());
                 row = null;
                 failure = new DeadLetter(null, number, rec.line(), "source", problem, raw);
             } else {
-                row = Row.of(columns, rec.fields(), number, rec.line());
+                row = Row.of(columns, values, number, rec.line());
                 failure = null;
             }
             return true;
         } catch (IOException e) {
             throw new FlowEngineException("cannot read " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The columns, with {@code _extra} after them under {@code ragged: keep}. */
+    private void setColumns(List<String> names) {
+        fieldCount = names.size();
+        if (layout.ragged() == PipelineSpec.Ragged.KEEP) {
+            List<String> all = new ArrayList<>(names);
+            String extra = "_extra";
+            while (all.contains(extra)) {
+                extra += "_";
+            }
+            all.add(extra);
+            columns = Columns.of(all);
+        } else {
+            columns = Columns.of(names);
+        }
+    }
+
+    /** The record's values fitted to the columns under {@code source.ragged}; null when it does not fit. */
+    private String[] fit(String[] fields) {
+        int n = fields.length;
+        boolean keep = layout.ragged() == PipelineSpec.Ragged.KEEP;
+        if (n == fieldCount && !keep) {
+            return fields;
+        }
+        if (n != fieldCount && layout.ragged() == PipelineSpec.Ragged.ERROR) {
+            return null;
+        }
+        String[] values = new String[columns.size()];
+        for (int i = 0; i < fieldCount; i++) {
+            values[i] = i < n ? fields[i] : "";
+        }
+        if (n > fieldCount) {
+            boolean empty = true;
+            for (int i = fieldCount; i < n && empty; i++) {
+                empty = fields[i].isEmpty();
+            }
+            if (!empty && !keep) {
+                return null;
+            }
+            if (keep) {
+                values[fieldCount] = empty ? "" : raw(java.util.Arrays.copyOfRange(fields, fieldCount, n));
+            }
+        } else if (keep) {
+            values[fieldCount] = "";
+        }
+        return values;
     }
 
     private boolean readHeader() throws IOException {
@@ -142,6 +218,17 @@ public final class RecordSource implements Closeable {
             throw new FlowEngineException(name + ":" + header.line() + ": the header is malformed CSV: " + header.error());
         }
         List<String> names = new ArrayList<>(List.of(header.fields()));
+        if (layout.trimHeaders()) {
+            names.replaceAll(String::strip);
+        }
+        if (layout.columns() != null) {
+            if (layout.columns().size() != names.size()) {
+                throw new FlowEngineException(name + ":" + header.line() + ": source.columns names " + layout.columns().size()
+                        + " columns but the header has " + names.size() + " " + names + ". Name every column of the header,"
+                        + " in order (or set source.header: false to name the columns of a file without one)");
+            }
+            names = new ArrayList<>(layout.columns());
+        }
         Map<String, Integer> seen = new HashMap<>(names.size() * 2);
         for (int i = 0; i < names.size(); i++) {
             Integer first = seen.putIfAbsent(names.get(i), i);
@@ -151,7 +238,7 @@ public final class RecordSource implements Closeable {
                         + "). Rename one, or set source.header: false to name columns c1, c2, ...");
             }
         }
-        columns = Columns.of(names);
+        setColumns(names);
         return true;
     }
 
