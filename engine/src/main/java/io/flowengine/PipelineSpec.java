@@ -193,7 +193,7 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
      * @param columns the output columns, in order; empty: those of the first output row
      */
     public record SinkSpec(Optional<Path> path, CsvOptions csv, Optional<List<String>> columns, WriteMode mode,
-            Optional<HttpSinkSpec> http, Compression compression) {
+            Optional<HttpSinkSpec> http, Compression compression, OutputFormat format) {
         public static final SinkSpec DEFAULT = new SinkSpec(Optional.empty(), CsvOptions.DEFAULT,
                 Optional.empty(), WriteMode.REPLACE, Optional.empty());
 
@@ -201,14 +201,58 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
             columns = columns.map(List::copyOf);
         }
 
-        /** With {@code compression: auto}. */
+        /** With {@code compression: auto} and the format of the output's name. */
         public SinkSpec(Optional<Path> path, CsvOptions csv, Optional<List<String>> columns, WriteMode mode,
                 Optional<HttpSinkSpec> http) {
-            this(path, csv, columns, mode, http, Compression.AUTO);
+            this(path, csv, columns, mode, http, Compression.AUTO, OutputFormat.AUTO);
         }
 
         public SinkSpec withHttp(HttpSinkSpec http) {
-            return new SinkSpec(path, csv, columns, mode, Optional.of(http), compression);
+            return new SinkSpec(path, csv, columns, mode, Optional.of(http), compression, format);
+        }
+
+        public SinkSpec withFormat(OutputFormat format) {
+            return new SinkSpec(path, csv, columns, mode, http, compression, format);
+        }
+    }
+
+    /** What the output is written as ({@code sink.format}). */
+    public enum OutputFormat {
+        /** By the output's name: {@code .ndjson} or {@code .jsonl} NDJSON, {@code .json} JSON, else CSV. */
+        AUTO("auto"),
+        /** CSV (TSV, PSV: the delimiter says which), with the header. */
+        CSV("csv"),
+        /** One JSON object per line, keys in the output columns' order, values as strings. */
+        NDJSON("ndjson"),
+        /** One JSON array of such objects. */
+        JSON("json");
+
+        private final String key;
+
+        OutputFormat(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        /** This format for an output named {@code name} ({@code null}: a stream). */
+        public OutputFormat forName(String name) {
+            if (this != AUTO) {
+                return this;
+            }
+            String n = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT).replaceFirst("\\.gz$", "");
+            return n.endsWith(".ndjson") || n.endsWith(".jsonl") ? NDJSON : n.endsWith(".json") ? JSON : CSV;
+        }
+
+        /** The HTTP media type. */
+        public String mediaType() {
+            return switch (this) {
+                case NDJSON -> "application/x-ndjson";
+                case JSON -> "application/json";
+                default -> "text/csv";
+            };
         }
     }
 

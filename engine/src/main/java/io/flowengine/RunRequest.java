@@ -23,6 +23,7 @@ public final class RunRequest {
     private RunProgress progress = new RunProgress();
     private String inputName = "the input stream";
     private String runId;
+    private PipelineSpec.OutputFormat format;
 
     private RunRequest() {
     }
@@ -43,6 +44,7 @@ public final class RunRequest {
         r.progress = progress;
         r.inputName = inputName;
         r.runId = runId;
+        r.format = format;
         change.accept(r);
         return r;
     }
@@ -116,6 +118,19 @@ public final class RunRequest {
     }
 
     /** Report live counts to {@code progress}. */
+    /**
+     * Writes the output as {@code format} whatever {@code sink.format} says (a server answering
+     * {@code Accept: application/x-ndjson}).
+     */
+    public RunRequest outputFormat(PipelineSpec.OutputFormat format) {
+        return with(r -> r.format = format);
+    }
+
+    /** The format asked for with {@link #outputFormat}, if any. */
+    public Optional<PipelineSpec.OutputFormat> outputFormat() {
+        return Optional.ofNullable(format);
+    }
+
     public RunRequest progress(RunProgress progress) {
         Objects.requireNonNull(progress);
         return with(r -> r.progress = progress);

@@ -4,6 +4,7 @@ import io.flowengine.ByteRun;
 import io.flowengine.ErrorPolicy;
 import io.flowengine.FlowEngineException;
 import io.flowengine.Pipeline;
+import io.flowengine.PipelineSpec;
 import io.flowengine.RowException;
 import io.flowengine.RunRequest;
 import io.netty.buffer.Unpooled;
@@ -93,6 +94,7 @@ final class TransformHandler {
         String boundary = MultipartParser.boundary(req.requestHeaders().get("Content-Type"));
         Flux<ByteBuffer> csv = boundary == null ? upload : file(upload, boundary);
         boolean http10 = req.version().equals(HttpVersion.HTTP_1_0);
+        PipelineSpec.OutputFormat format = format(req.requestHeaders().get("Accept"), pipeline);
         // 0: the run has not started; 1: the response started it; 2: the response ended first
         AtomicInteger started = new AtomicInteger();
         // the run's record is made whatever becomes of this response (a client that breaks the
@@ -104,15 +106,15 @@ final class TransformHandler {
                     // a client that goes away cancels the run; the cancel (which disposes the run's
                     // workers and rails) runs off the event loop, where nothing may block
                     Flux<ByteBuffer> output = Flux.defer(() -> started.compareAndSet(0, 1)
-                            ? run(pipeline, id, slot).transform(csv) : Flux.<ByteBuffer>empty())
+                            ? run(pipeline, id, slot, format).transform(csv) : Flux.<ByteBuffer>empty())
                             .cancelOn(Schedulers.boundedElastic());
-                    return respond(res.header("Flow-Run-Id", id), output, http10);
+                    return respond(res.header("Flow-Run-Id", id), output, http10, format.mediaType());
                 })
                 .doFinally(signal -> {
                     if (started.compareAndSet(0, 2)) {
                         // the response ended before the run started reading (a client that broke the
                         // framing at once): the run fails as a broken upload, recorded and counted
-                        record.subscribe(id -> run(pipeline, id, slot)
+                        record.subscribe(id -> run(pipeline, id, slot, format)
                                 .transform(Flux.error(new UploadBody.Broken("the upload ended before the run could read it:"
                                         + " the connection closed, or the body's framing was malformed")))
                                 .subscribe(b -> { }, e -> { }), e -> slot.runEnded());
@@ -124,8 +126,26 @@ final class TransformHandler {
     }
 
     /** The run {@code id} of {@code pipeline}; when it ends, its record is written and its half of the slot let go. */
-    private ByteRun run(Pipeline pipeline, String id, Slot slot) {
-        RunRequest request = RunRequest.create().runId(id).inputName("the upload");
+    /**
+     * What the response is written as: {@code Accept: application/x-ndjson} NDJSON,
+     * {@code application/json} JSON, else the pipeline's {@code sink.format} (CSV by default).
+     */
+    static PipelineSpec.OutputFormat format(String accept, Pipeline pipeline) {
+        String a = accept == null ? "" : accept.toLowerCase(java.util.Locale.ROOT);
+        if (a.contains("application/x-ndjson") || a.contains("application/jsonl")) {
+            return PipelineSpec.OutputFormat.NDJSON;
+        }
+        if (a.contains("application/json")) {
+            return PipelineSpec.OutputFormat.JSON;
+        }
+        if (a.contains("text/csv")) {
+            return PipelineSpec.OutputFormat.CSV;
+        }
+        return pipeline.spec().sink().format().forName(null);
+    }
+
+    private ByteRun run(Pipeline pipeline, String id, Slot slot, PipelineSpec.OutputFormat format) {
+        RunRequest request = RunRequest.create().runId(id).inputName("the upload").outputFormat(format);
         if (pipeline.spec().errors().onError() == ErrorPolicy.DEAD_LETTER) {
             request = request.deadLetter(runs.deadLetters(id));
         }
@@ -194,7 +214,7 @@ final class TransformHandler {
      * The run's output as the response, streamed. HTTP/1.0 has no chunked encoding: its response
      * has no length and ends when the connection closes.
      */
-    private static Mono<Void> respond(HttpServerResponse res, Flux<ByteBuffer> out, boolean http10) {
+    private static Mono<Void> respond(HttpServerResponse res, Flux<ByteBuffer> out, boolean http10, String mediaType) {
         return out
                 .switchOnFirst((first, all) -> {
                     if (first.isOnError()) {
@@ -204,7 +224,7 @@ final class TransformHandler {
                         res.chunkedTransfer(false).keepAlive(false);
                     }
                     return res.status(200)
-                            .header("Content-Type", "text/csv; charset=utf-8")
+                            .header("Content-Type", mediaType + "; charset=utf-8")
                             .send(all.map(Unpooled::wrappedBuffer))
                             .then();
                 })

@@ -18,7 +18,12 @@ final class CsvOptionsSection {
     }
 
     CsvOptions read(MapNode m, String where) {
-        Format format = f.enumValue(m, "format", Format.values(), Format::key).orElse(Format.CSV);
+        return read(m, where, false);
+    }
+
+    /** @param jsonFormat the sink's format is ndjson or json, which is not a CSV dialect */
+    CsvOptions read(MapNode m, String where, boolean jsonFormat) {
+        Format format = jsonFormat ? Format.CSV : f.enumValue(m, "format", Format.values(), Format::key).orElse(Format.CSV);
         char delimiter = f.character(m, "delimiter").orElse(format.delimiter());
         char quote = f.character(m, "quote").orElse('"');
         if (delimiter == quote) {

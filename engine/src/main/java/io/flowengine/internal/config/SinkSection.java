@@ -63,7 +63,13 @@ final class SinkSection {
         WriteMode mode = f.enumValue(m, "mode", WriteMode.values(), WriteMode::key).orElse(WriteMode.REPLACE);
         PipelineSpec.Compression compression = f.enumValue(m, "compression", PipelineSpec.Compression.values(),
                 PipelineSpec.Compression::key).orElse(PipelineSpec.Compression.AUTO);
-        return new SinkSpec(f.path(m, "path"), new CsvOptionsSection(f).read(m, "sink."), columns, mode, http, compression);
+        String formatText = f.scalar(m, "format").map(f::interpolate).orElse("");
+        PipelineSpec.OutputFormat format = formatText.equals("ndjson") ? PipelineSpec.OutputFormat.NDJSON
+                : formatText.equals("json") ? PipelineSpec.OutputFormat.JSON
+                : formatText.isEmpty() ? PipelineSpec.OutputFormat.AUTO : PipelineSpec.OutputFormat.CSV;
+        boolean json = format == PipelineSpec.OutputFormat.NDJSON || format == PipelineSpec.OutputFormat.JSON;
+        return new SinkSpec(f.path(m, "path"), new CsvOptionsSection(f).read(m, "sink.", json), columns, mode, http, compression,
+                format);
     }
     private PipelineSpec.HttpSinkSpec http(MapNode m) {
         f.checkKeys(m, "sink.http.", HTTP_KEYS);

@@ -97,14 +97,15 @@ public final class FileRunCore {
     private boolean ended;
 
     private FileRunCore(PipelineSpec spec, RecordSource source, AtomicOutput output, AtomicOutput deadLetters,
-            RunCounters counters, ProgressCounters progress) {
+            RunCounters counters, ProgressCounters progress, PipelineSpec.OutputFormat format) {
         this.spec = spec;
         this.progress = progress;
         this.source = source;
         this.output = output;
         this.deadLetters = deadLetters;
         OutputStage stage = spec.sink().http().isPresent() ? OutputStage.unformatted()
-                : new OutputStage(spec.sink().columns(), new CsvWriter(spec.sink().csv().delimiter(), spec.sink().csv().quote()));
+                : new OutputStage(spec.sink().columns(), spec.sink().columns().isPresent(),
+                        new CsvWriter(spec.sink().csv().delimiter(), spec.sink().csv().quote()), true, format);
         this.core = new RunCore(spec, counters, stage, this::deadLetter);
     }
 
@@ -134,7 +135,10 @@ public final class FileRunCore {
                     ? AtomicOutput.create(io.deadLetter().get(), WriteMode.REPLACE, StandardCharsets.UTF_8, "dead-letter file",
                             "--dead-letter", Compressed.gzipName(io.deadLetter().get().toString()))
                     : null;
-            return new FileRunCore(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters, progress);
+            PipelineSpec.OutputFormat format = io.request().outputFormat().orElse(spec.sink().format())
+                    .forName(io.output().map(Path::toString).orElse(null));
+            return new FileRunCore(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters, progress,
+                    format);
         } catch (RuntimeException e) {
             if (output != null) {
                 output.abort();

@@ -2,6 +2,7 @@ package io.flowengine.internal.run;
 
 import io.flowengine.Columns;
 import io.flowengine.DeadLetter;
+import io.flowengine.PipelineSpec;
 import io.flowengine.Row;
 import io.flowengine.internal.csv.CsvWriter;
 import java.util.List;
@@ -20,6 +21,10 @@ public final class OutputStage {
     private final CsvWriter writer;
     private final boolean explicit;
     private final boolean writeHeader;
+    private final PipelineSpec.OutputFormat format;
+    /** The output columns' names as JSON keys ({@code "name":}), for the JSON formats. */
+    private String[] keys;
+    private boolean firstObject = true;
     private Columns header;
     private String[] fields = new String[0];
     private boolean headerWritten;
@@ -42,6 +47,13 @@ public final class OutputStage {
      *     file so that every subtask fits rows to the header {@code flowengine run} would take)
      */
     public OutputStage(Optional<List<String>> columns, boolean explicit, CsvWriter writer, boolean writeHeader) {
+        this(columns, explicit, writer, writeHeader, PipelineSpec.OutputFormat.CSV);
+    }
+
+    /** @param format CSV, or NDJSON / JSON (objects with the output columns as keys, in order) */
+    public OutputStage(Optional<List<String>> columns, boolean explicit, CsvWriter writer, boolean writeHeader,
+            PipelineSpec.OutputFormat format) {
+        this.format = format;
         this.writeHeader = writeHeader;
         this.writer = writer;
         this.explicit = explicit;
@@ -129,9 +141,13 @@ public final class OutputStage {
         }
     }
 
-    /** Writes the header if there is one to write and it has not been written (e.g. no rows at all). */
+    /** Writes the header if there is one to write and it has not been written (e.g. no rows at all); closes a JSON array. */
     public void finish(StringBuilder csv) {
-        if (header != null) {
+        if (format == PipelineSpec.OutputFormat.JSON) {
+            csv.append(firstObject ? "[]\n" : "\n]\n");
+            return;
+        }
+        if (header != null && format == PipelineSpec.OutputFormat.CSV) {
             writeHeaderOnce(csv);
         }
     }
@@ -176,10 +192,44 @@ public final class OutputStage {
     private void writeHeaderOnce(StringBuilder csv) {
         if (!headerWritten) {
             headerWritten = true;
-            if (writeHeader) {
+            if (writeHeader && format == PipelineSpec.OutputFormat.CSV) {
                 writer.append(csv, header.names());
             }
             fields = new String[header.size()];
+            if (format != PipelineSpec.OutputFormat.CSV) {
+                keys = new String[header.size()];
+                for (int c = 0; c < keys.length; c++) {
+                    keys[c] = (c == 0 ? "{" : ",") + quoted(header.name(c)) + ":";
+                }
+            }
+        }
+    }
+
+    private static String quoted(String s) {
+        return "\"" + new String(JSON.quoteAsString(s)) + "\"";
+    }
+
+    private static final com.fasterxml.jackson.core.io.JsonStringEncoder JSON = com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance();
+
+    /** One row as a JSON object: keys in the output columns' order, values as strings (null as null). */
+    private void writeObject(StringBuilder out) {
+        if (format == PipelineSpec.OutputFormat.JSON) {
+            out.append(firstObject ? "[\n" : ",\n");
+        }
+        firstObject = false;
+        for (int c = 0; c < fields.length; c++) {
+            out.append(keys[c]);
+            if (fields[c] == null) {
+                out.append("null");
+            } else {
+                out.append('"');
+                JSON.quoteAsString(fields[c], out);
+                out.append('"');
+            }
+        }
+        out.append(fields.length == 0 ? "{}" : "}");
+        if (format == PipelineSpec.OutputFormat.NDJSON) {
+            out.append('\n');
         }
     }
 
@@ -194,6 +244,10 @@ public final class OutputStage {
                 fields[c] = row.get(rc.indexOf(header.name(c)));
             }
         }
-        writer.append(csv, fields, fields.length);
+        if (format == PipelineSpec.OutputFormat.CSV) {
+            writer.append(csv, fields, fields.length);
+        } else {
+            writeObject(csv);
+        }
     }
 }
