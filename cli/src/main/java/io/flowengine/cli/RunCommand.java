@@ -11,12 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import reactor.core.Disposable;
 
 /** {@code flowengine run PIPELINE}: runs a pipeline from a file or stdin to a file or stdout. */
@@ -27,8 +34,29 @@ final class RunCommand implements Callable<Integer> {
     /** After SIGINT/SIGTERM: how long the run may take to let go of its files before the process is halted. */
     static final long SIGNAL_GRACE_MILLIS = 10_000;
 
-    @Mixin
-    PipelineOptions options;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PIPELINE",
+            description = "The pipeline file (YAML or JSON); optional with -e or -f.")
+    Path pipeline;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a pipeline var (repeatable).")
+    Map<String, String> sets = new LinkedHashMap<>();
+
+    @Option(names = {"-e", "--eval"}, paramLabel = "BODY",
+            description = "A transform step's body, e.g. 'row.total = row.amount * row.quantity' (repeatable; with -f, in order).")
+    List<String> evals = new ArrayList<>();
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "EXPR",
+            description = "A filter step's condition, e.g. \"row.status !== 'cancelled'\" (repeatable; with -e, in order).")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "--from", paramLabel = "FORMAT", description = "The input's dialect: csv, tsv or psv (overrides source.format).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "FORMAT", description = "The output's format: csv, tsv, psv, ndjson or json (overrides sink.format).")
+    String to;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Input CSV; - for stdin. Default: source.path, else stdin.")
     String input;
@@ -79,9 +107,16 @@ final class RunCommand implements Callable<Integer> {
         return summary.succeeded() ? Main.OK : Main.exitCode(summary.error().orElseThrow());
     }
 
-    /** The pipeline file loaded and compiled, with --parallelism applied. */
+    /** The pipeline file (or the one-liner's steps) loaded and compiled, with --parallelism, -e, -f, --from and --to applied. */
     private Pipeline compile() {
-        PipelineSpec spec = Pipeline.loadSpec(options.pipeline, options.sets, terminal.env());
+        if (pipeline == null && evals.isEmpty() && filters.isEmpty()) {
+            throw new UsageException("run needs a pipeline file, or steps as -e 'BODY' and -f 'EXPR'."
+                    + " Try: flowengine run -e 'row.name = row.name.toUpperCase()' -i in.csv -o out.csv");
+        }
+        PipelineSpec spec = pipeline != null ? Pipeline.loadSpec(pipeline, sets, terminal.env()) : oneLiner();
+        spec = OneLiner.withSteps(spec, OneLiner.steps(spec.steps().size(), spec().commandLine().getParseResult().originalArgs(),
+                evals, filters));
+        spec = OneLiner.withFormats(spec, from, to);
         if (parallelism != null) {
             if (parallelism < 1 || parallelism > PipelineSpec.ExecutionSpec.MAX_PARALLELISM) {
                 throw new UsageException("--parallelism must be at least 1 and at most "
@@ -90,6 +125,16 @@ final class RunCommand implements Callable<Integer> {
             spec = spec.withExecution(spec.execution().withParallelism(parallelism));
         }
         return Pipeline.of(spec);
+    }
+
+    /** A pipeline of only the command line's steps: CSV in and out; dead letters with --dead-letter, else fail. */
+    private PipelineSpec oneLiner() {
+        PipelineSpec spec = PipelineSpec.of("one-liner", List.of());
+        return deadLetter != null ? spec.withErrors(PipelineSpec.ErrorsSpec.of(io.flowengine.ErrorPolicy.DEAD_LETTER)) : spec;
+    }
+
+    private CommandSpec spec() {
+        return spec;
     }
 
     /**

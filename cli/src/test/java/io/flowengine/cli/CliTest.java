@@ -385,6 +385,35 @@ class CliTest {
                 "\\-\\-max\\-body\\-size", ".SH EXIT STATUS");
     }
 
+    @Test
+    void oneLinersRunWithoutAPipelineFileInTheOrderGiven() throws IOException {
+        Path in = dir.resolve("orders.tsv");
+        Files.writeString(in, "id\tamount\tquantity\tstatus\n1\t2\t3\tpaid\n2\t1.5\t2\tcancelled\n3\tx\t1\tpaid\n");
+        assertThat(cli("", "run", "-e", "row.total = row.amount * row.quantity", "-f", "row.status !== 'cancelled'",
+                "-e", "delete row.status", "--from", "tsv", "--to", "ndjson", "-i", in.toString(), "-q")).isZero();
+        assertThat(stdout()).isEqualTo("{\"id\":\"1\",\"amount\":\"2\",\"quantity\":\"3\",\"total\":\"6\"}\n"
+                + "{\"id\":\"3\",\"amount\":\"x\",\"quantity\":\"1\",\"total\":\"NaN\"}\n");
+    }
+
+    @Test
+    void aOneLinerWithADeadLetterFileDeadLettersAndAnErrorPointsIntoTheBody() throws IOException {
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, "name\nann\nboom\n");
+        Path dl = dir.resolve("dl.csv");
+        assertThat(cli("", "run", "-e", "if (row.name === 'boom') throw new Error('no'); row.name = row.name.toUpperCase()",
+                "-i", in.toString(), "-o", dir.resolve("out.csv").toString(), "--dead-letter", dl.toString(), "-q")).isZero();
+        assertThat(Files.readString(dir.resolve("out.csv"))).isEqualTo("name\nANN\n");
+        assertThat(Files.readString(dl)).contains("boom,2,3,eval-1,");
+        err.reset();
+        assertThat(cli("", "run", "-e", "row.x = (", "-i", in.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("-e eval-1:", "SyntaxError");
+        err.reset();
+        assertThat(cli("", "run", "-i", in.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("run needs a pipeline file, or steps as -e 'BODY' and -f 'EXPR'");
+        assertThat(cli("", "run", "-e", "row.a = 1", "--to", "xml", "-i", in.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("--to takes csv, tsv, psv, ndjson or json, not 'xml'");
+    }
+
     /** Every unit form docs/cli.md names, on the options that take sizes, rates and durations. */
     @Test
     void serveOptionsTakeSizesRatesAndDurationsInEveryDocumentedForm() {

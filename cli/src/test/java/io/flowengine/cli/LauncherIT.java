@@ -61,4 +61,20 @@ class LauncherIT {
         assertThat(r.stderr()).startsWith("flowengine: needs Java 17 or newer, and " + java + " is Java 11.")
                 .doesNotContain("ran");
     }
+
+    /** A one-liner through the real launcher, stdin to stdout, as docs/cli.md shows it. */
+    @Test
+    void aOneLinerRunsThroughTheLauncher() throws Exception {
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, "amount,quantity,status\n2,3,paid\n1,1,cancelled\n");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toAbsolutePath().toString(), "run",
+                "-e", "row.total = row.amount * row.quantity", "-f", "row.status !== 'cancelled'", "--to", "ndjson", "-q")
+                .redirectInput(in.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(out).isEqualTo("{\"amount\":\"2\",\"quantity\":\"3\",\"status\":\"paid\",\"total\":\"6\"}\n");
+    }
 }
