@@ -25,7 +25,7 @@ import reactor.util.Loggers;
 @Command(name = "flowengine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streams CSV through JavaScript steps, as a pipeline file describes.",
         subcommands = {RunCommand.class, ValidateCommand.class, PreviewCommand.class, TestCommand.class, ServeCommand.class,
-            VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+            InitCommand.class, VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int OK = 0;
@@ -167,6 +167,9 @@ public final class Main {
             }
             if (cls == ServeCommand.class) {
                 return cls.cast(new ServeCommand(terminal));
+            }
+            if (cls == InitCommand.class) {
+                return cls.cast(new InitCommand(terminal));
             }
             if (cls == VersionCommand.class) {
                 return cls.cast(new VersionCommand(terminal));

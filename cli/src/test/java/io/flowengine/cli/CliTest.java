@@ -414,6 +414,34 @@ class CliTest {
         assertThat(stderr()).contains("--to takes csv, tsv, psv, ndjson or json, not 'xml'");
     }
 
+    @Test
+    void initWritesAPipelineForASampleWhoseTestsPass() throws IOException {
+        Path sample = dir.resolve("people.csv");
+        Files.writeString(sample, "id,name,amount\n1,ann,2.5\n2,\"bo, jr\",3\n3,cy,4\n");
+        assertThat(cli("", "init", sample.toString())).isZero();
+        Path p = dir.resolve("pipeline.yaml");
+        assertThat(stderr()).contains("wrote " + p + " (delimiter ',', UTF-8, a header of 3 columns)");
+        assertThat(Files.readString(p)).contains("format: csv", "header: true", "# the columns: id, name, amount");
+        err.reset();
+        assertThat(cli("", "test", p.toString())).isZero();
+        assertThat(cli("", "init", sample.toString())).as("an existing file is not replaced").isEqualTo(2);
+        assertThat(stderr()).contains("exists. Pass --force");
+    }
+
+    @Test
+    void initSniffsATabSeparatedLatin1FileWithoutAHeader() throws IOException {
+        Path sample = dir.resolve("raw.tsv");
+        Files.write(sample, "1\tZo\u00eb\t2.5\n2\tbo\t3\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Path p = dir.resolve("raw.yaml");
+        assertThat(cli("", "init", sample.toString(), "-o", p.toString())).isZero();
+        assertThat(stderr()).contains("(delimiter tab, windows-1252, no header, 3 columns)");
+        assertThat(Files.readString(p)).contains("format: tsv", "header: false", "encoding: windows-1252", "# the columns: c1, c2, c3");
+        err.reset();
+        assertThat(cli("", "test", p.toString())).as(stderr()).isZero();
+        assertThat(cli("", "run", p.toString(), "-o", dir.resolve("o.csv").toString(), "-q")).isZero();
+        assertThat(Files.readString(dir.resolve("o.csv"))).isEqualTo("c1,c2,c3\n1,Zo\u00eb,2.5\n2,bo,3\n");
+    }
+
     /** Every unit form docs/cli.md names, on the options that take sizes, rates and durations. */
     @Test
     void serveOptionsTakeSizesRatesAndDurationsInEveryDocumentedForm() {
