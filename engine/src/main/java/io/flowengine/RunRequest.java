@@ -3,6 +3,7 @@ package io.flowengine;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -16,6 +17,8 @@ import java.util.function.Consumer;
 public final class RunRequest {
 
     private Optional<Path> input = Optional.empty();
+    /** The inputs after the first, read after it as one stream. */
+    private List<Path> moreInputs = List.of();
     private Optional<Path> output = Optional.empty();
     private Optional<Path> deadLetter = Optional.empty();
     private InputStream in;
@@ -37,6 +40,7 @@ public final class RunRequest {
     private RunRequest with(Consumer<RunRequest> change) {
         RunRequest r = new RunRequest();
         r.input = input;
+        r.moreInputs = moreInputs;
         r.output = output;
         r.deadLetter = deadLetter;
         r.in = in;
@@ -53,8 +57,35 @@ public final class RunRequest {
         Objects.requireNonNull(path);
         return with(r -> {
             r.input = Optional.of(path);
+            r.moreInputs = List.of();
             r.in = null;
         });
+    }
+
+    /**
+     * Read these files in order, as one input; each file's header must be the first's. A path may
+     * be a folder (its files) or a glob ({@code in/orders-*.csv}).
+     */
+    public RunRequest inputs(List<Path> paths) {
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("no inputs");
+        }
+        return with(r -> {
+            r.input = Optional.of(paths.get(0));
+            r.moreInputs = List.copyOf(paths.subList(1, paths.size()));
+            r.in = null;
+        });
+    }
+
+    /** Every input path given, in order (empty for a stream or none). */
+    public List<Path> inputs() {
+        if (input.isEmpty()) {
+            return List.of();
+        }
+        List<Path> all = new java.util.ArrayList<>();
+        all.add(input.get());
+        all.addAll(moreInputs);
+        return all;
     }
 
     /** Read from {@code stream} (not closed by the run) rather than a file. */
@@ -68,6 +99,7 @@ public final class RunRequest {
         Objects.requireNonNull(name);
         return with(r -> {
             r.input = Optional.empty();
+            r.moreInputs = List.of();
             r.in = stream;
             r.inputName = name;
         });

@@ -58,8 +58,10 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Input CSV; - for stdin. Default: source.path, else stdin.")
-    String input;
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "Input CSV; - for stdin; a folder or a glob for several (repeatable: read in order as one input)."
+                    + " Default: source.path, else stdin.")
+    List<String> inputs = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output CSV; - for stdout. Default: sink.path, else stdout.")
     String output;
@@ -143,10 +145,13 @@ final class RunCommand implements Callable<Integer> {
      */
     private RunRequest request(Pipeline pipeline) {
         RunRequest request = RunRequest.create().progress(new RunProgress());
-        if ("-".equals(input) || input == null && pipeline.spec().source().path().isEmpty()) {
+        if (inputs.equals(List.of("-")) || inputs.isEmpty() && pipeline.spec().source().path().isEmpty()) {
             request = request.input(terminal.in(), "stdin");
-        } else if (input != null) {
-            request = request.input(Path.of(input));
+        } else if (!inputs.isEmpty()) {
+            if (inputs.contains("-")) {
+                throw new UsageException("stdin (-) cannot be one of several inputs; give files, folders or globs");
+            }
+            request = request.inputs(inputs.stream().map(Path::of).toList());
         }
         if ("-".equals(output) || output == null && pipeline.spec().sink().path().isEmpty()) {
             request = request.output(terminal.out());

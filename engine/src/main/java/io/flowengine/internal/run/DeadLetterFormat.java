@@ -18,11 +18,18 @@ public final class DeadLetterFormat {
     private final Columns input;
     private final CsvWriter writer;
     private final String[] fields;
+    private final boolean withFile;
 
     public DeadLetterFormat(Columns input, CsvWriter writer) {
+        this(input, writer, false);
+    }
+
+    /** @param withFile a last column {@code _file}: the input a record came from (a run of several inputs) */
+    public DeadLetterFormat(Columns input, CsvWriter writer, boolean withFile) {
         this.input = input;
         this.writer = writer;
-        this.fields = new String[input.size() + META.size()];
+        this.withFile = withFile;
+        this.fields = new String[input.size() + META.size() + (withFile ? 1 : 0)];
     }
 
     public void header(StringBuilder csv) {
@@ -30,10 +37,18 @@ public final class DeadLetterFormat {
         for (String m : META) {
             names.add(input.indexOf(m) >= 0 ? m + "_" : m);
         }
+        if (withFile) {
+            names.add(input.indexOf("_file") >= 0 ? "_file_" : "_file");
+        }
         writer.append(csv, names);
     }
 
     public void append(StringBuilder csv, DeadLetter d) {
+        append(csv, d, "");
+    }
+
+    /** As above, from input {@code file} (the {@code _file} column, when there is one). */
+    public void append(StringBuilder csv, DeadLetter d, String file) {
         int n = input.size();
         for (int c = 0; c < n; c++) {
             String v = d.input() == null ? null : d.input().get(input.name(c));
@@ -44,6 +59,9 @@ public final class DeadLetterFormat {
         fields[n + 2] = d.step();
         fields[n + 3] = d.error();
         fields[n + 4] = d.raw();
+        if (withFile) {
+            fields[n + 5] = file;
+        }
         writer.append(csv, fields, fields.length);
     }
 }

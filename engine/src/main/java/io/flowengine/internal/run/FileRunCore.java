@@ -31,7 +31,14 @@ import java.util.Optional;
 public final class FileRunCore {
 
     /** Where a run reads and writes, resolved. */
-    public record Endpoints(Optional<Path> input, Optional<Path> output, Optional<Path> deadLetter, RunRequest request) {
+    public record Endpoints(Optional<Path> input, Optional<Path> output, Optional<Path> deadLetter, RunRequest request,
+            List<Path> inputs) {
+
+        /** One input (or a stream). */
+        public Endpoints(Optional<Path> input, Optional<Path> output, Optional<Path> deadLetter, RunRequest request) {
+            this(input, output, deadLetter, request, input.map(List::of).orElse(List.of()));
+        }
+
         public String inputName() {
             return input.map(Path::toString).orElse(request.inputName());
         }
@@ -41,11 +48,17 @@ public final class FileRunCore {
          * pipeline's; checked to be distinct, writable kinds, and not a folder as input.
          */
         public static Endpoints resolve(PipelineSpec spec, RunRequest request) {
-            Optional<Path> input = request.inputIsStream() ? Optional.empty() : request.input().or(() -> spec.source().path());
-            if (input.isEmpty() && !request.inputIsStream()) {
+            List<Path> given = request.inputIsStream() ? List.of()
+                    : !request.inputs().isEmpty() ? request.inputs() : spec.source().path().map(List::of).orElse(List.of());
+            if (given.isEmpty() && !request.inputIsStream()) {
                 throw new InvalidRequestException("the run has no input: the pipeline sets no source.path and none was given."
                         + " Set source.path, or pass --input (RunRequest.input when embedding)");
             }
+            List<Path> inputs = new ArrayList<>();
+            for (Path g : given) {
+                inputs.addAll(InputPaths.expand(g));
+            }
+            Optional<Path> input = inputs.isEmpty() ? Optional.empty() : Optional.of(inputs.get(0));
             boolean http = spec.sink().http().isPresent();
             if (http && request.output().isPresent()) {
                 throw new InvalidRequestException("the pipeline sends its rows to sink.http, so there is no output file;"
@@ -67,13 +80,15 @@ public final class FileRunCore {
                             + ", so there is no place for dead letters by default. Pass --dead-letter FILE or set errors.deadLetter");
                 }
             }
-            OutputPaths.checkDistinct(input, output, deadLetter);
+            for (Path in : inputs.isEmpty() ? List.<Path>of() : inputs) {
+                OutputPaths.checkDistinct(Optional.of(in), output, deadLetter);
+            }
+            if (inputs.isEmpty()) {
+                OutputPaths.checkDistinct(input, output, deadLetter);
+            }
             output.ifPresent(p -> OutputPaths.kind(p, "output", "--output"));
             deadLetter.ifPresent(p -> OutputPaths.kind(p, "dead-letter file", "--dead-letter"));
-            if (input.isPresent() && Files.isDirectory(input.get())) {
-                throw new InvalidRequestException("the input " + input.get() + " is a folder. Name a CSV file inside it");
-            }
-            return new Endpoints(input, output, deadLetter, request);
+            return new Endpoints(input, output, deadLetter, request, List.copyOf(inputs));
         }
 
         /** {@code out/orders.csv} → {@code out/orders.dead-letters.csv}. */
@@ -84,7 +99,17 @@ public final class FileRunCore {
     }
 
     private final PipelineSpec spec;
-    private final RecordSource source;
+    private RecordSource source;
+    /** The inputs, read one after the other (one, or none for a stream). */
+    private final List<Path> inputs;
+    private int inputIndex;
+    /** The first input's columns, which every later input's header must equal. */
+    private Columns firstColumns;
+    /** With several inputs: the seq of each input's first chunk, to its name (for {@code _file}). */
+    private final java.util.TreeMap<Long, String> fileOfSeq = new java.util.TreeMap<>();
+    /** The input of the chunk being written, for its dead letters' {@code _file}. */
+    private String writingFile = "";
+    private java.util.function.Consumer<String> notice = n -> { };
     private final AtomicOutput output;
     private final AtomicOutput deadLetters;
     private final ProgressCounters progress;
@@ -97,7 +122,8 @@ public final class FileRunCore {
     private boolean ended;
 
     private FileRunCore(PipelineSpec spec, RecordSource source, AtomicOutput output, AtomicOutput deadLetters,
-            RunCounters counters, ProgressCounters progress, PipelineSpec.OutputFormat format) {
+            RunCounters counters, ProgressCounters progress, PipelineSpec.OutputFormat format, List<Path> inputs) {
+        this.inputs = inputs;
         this.spec = spec;
         this.progress = progress;
         this.source = source;
@@ -137,8 +163,13 @@ public final class FileRunCore {
                     : null;
             PipelineSpec.OutputFormat format = io.request().outputFormat().orElse(spec.sink().format())
                     .forName(io.output().map(Path::toString).orElse(null));
-            return new FileRunCore(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters, progress,
-                    format);
+            FileRunCore core = new FileRunCore(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters,
+                    progress, format, io.inputs());
+            core.notice = notice;
+            if (io.inputs().size() > 1) {
+                core.fileOfSeq.put(0L, io.inputs().get(0).toString());
+            }
+            return core;
         } catch (RuntimeException e) {
             if (output != null) {
                 output.abort();
@@ -159,7 +190,11 @@ public final class FileRunCore {
         }
         Path path = io.input().get();
         try {
-            progress.totalBytes(Files.size(path));
+            long total = 0;
+            for (Path p : io.inputs().isEmpty() ? List.of(path) : io.inputs()) {
+                total += Files.isRegularFile(p) ? Files.size(p) : 0;
+            }
+            progress.totalBytes(total);
             return counting(Files.newInputStream(path), progress);
         } catch (NoSuchFileException e) {
             throw new FlowEngineException("the input file " + path + " does not exist. Check --input or source.path"
@@ -193,11 +228,41 @@ public final class FileRunCore {
 
     /** The next chunk of the input, or null at its end. Blocking. */
     public Chunk next() {
-        Chunk c = source.next(seq++, spec.execution().chunkSize());
-        if (c != null) {
-            progress.addRows(c.records());
+        while (true) {
+            Chunk c = source.next(seq++, spec.execution().chunkSize());
+            if (firstColumns == null) {
+                firstColumns = source.columns();
+            }
+            if (c != null) {
+                progress.addRows(c.records());
+                return c;
+            }
+            if (inputIndex + 1 >= inputs.size()) {
+                return null;
+            }
+            nextInput();
         }
-        return c;
+    }
+
+    /** Moves on to the next input file, whose header must be the first's. */
+    private void nextInput() {
+        closeQuietly(source);
+        Path path = inputs.get(++inputIndex);
+        InputStream in;
+        try {
+            in = counting(Files.newInputStream(path), progress);
+        } catch (NoSuchFileException e) {
+            throw new FlowEngineException("the input file " + path + " does not exist. Check --input or source.path");
+        } catch (IOException e) {
+            throw new FlowEngineException("cannot open the input file " + path + ": " + e.getMessage());
+        }
+        source = new RecordSource(new Compressed(in, path.toString(), spec.source().compression(), notice), spec.source(),
+                path.toString());
+        fileOfSeq.put(seq, path.toString());
+        if (source.start() && spec.source().header() && firstColumns != null && !firstColumns.equals(source.columns())) {
+            throw new FlowEngineException(path + ": the header " + source.columns() + " differs from " + inputs.get(0) + "'s "
+                    + firstColumns + ". Every input must have the same columns, in the same order");
+        }
     }
 
     /** Writes what the steps made of a chunk, in input order. */
@@ -205,6 +270,7 @@ public final class FileRunCore {
         if (ended) {
             return;
         }
+        fileOf(p);
         core.accept(p, csv);
         flush();
     }
@@ -215,6 +281,7 @@ public final class FileRunCore {
         if (ended) {
             return items;
         }
+        fileOf(p);
         core.accept(p, (row, from) -> items.add(new Delivery.Item(row, from)));
         flush();
         return items;
@@ -251,19 +318,26 @@ public final class FileRunCore {
         }
     }
 
+    private void fileOf(Processed p) {
+        if (!fileOfSeq.isEmpty()) {
+            writingFile = fileOfSeq.floorEntry(p.seq()).getValue();
+        }
+    }
+
     private void deadLetter(DeadLetter d) {
         if (deadLetterFormat == null) {
-            Columns columns = source.columns() != null ? source.columns() : Columns.of();
-            deadLetterFormat = new DeadLetterFormat(columns, deadLetterWriter);
+            Columns columns = firstColumns != null ? firstColumns : source.columns() != null ? source.columns() : Columns.of();
+            deadLetterFormat = new DeadLetterFormat(columns, deadLetterWriter, !fileOfSeq.isEmpty());
             deadLetterFormat.header(dlCsv);
         }
-        deadLetterFormat.append(dlCsv, d);
+        deadLetterFormat.append(dlCsv, d, writingFile);
     }
 
     /** A dead-letter file always has its header, even when nothing failed. */
     private void deadLetterHeader() {
-        if (deadLetters != null && deadLetterFormat == null && source.columns() != null) {
-            deadLetterFormat = new DeadLetterFormat(source.columns(), deadLetterWriter);
+        Columns known = firstColumns != null ? firstColumns : source.columns();
+        if (deadLetters != null && deadLetterFormat == null && known != null) {
+            deadLetterFormat = new DeadLetterFormat(known, deadLetterWriter, !fileOfSeq.isEmpty());
             deadLetterFormat.header(dlCsv);
         }
     }
