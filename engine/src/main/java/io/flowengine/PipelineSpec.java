@@ -159,13 +159,20 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
      * @param columns the column names to use ({@code source.columns}); null: the header's, or c1..cN
      * @param skipLines physical lines skipped before the header (a preamble)
      * @param comment lines starting with it are skipped; null: none
+     * @param ndjson the input is NDJSON ({@code source.format: ndjson}): one JSON object a line,
+     *     the first object's keys are the columns
      */
-    public record Layout(Ragged ragged, boolean trimHeaders, List<String> columns, int skipLines, Character comment)
-            implements java.io.Serializable {
-        public static final Layout DEFAULT = new Layout(Ragged.ERROR, false, null, 0, null);
+    public record Layout(Ragged ragged, boolean trimHeaders, List<String> columns, int skipLines, Character comment,
+            boolean ndjson) implements java.io.Serializable {
+        public static final Layout DEFAULT = new Layout(Ragged.ERROR, false, null, 0, null, false);
 
         public Layout {
             columns = columns == null ? null : List.copyOf(columns);
+        }
+
+        /** A CSV layout. */
+        public Layout(Ragged ragged, boolean trimHeaders, List<String> columns, int skipLines, Character comment) {
+            this(ragged, trimHeaders, columns, skipLines, comment, false);
         }
     }
 

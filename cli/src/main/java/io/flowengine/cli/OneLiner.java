@@ -80,8 +80,12 @@ final class OneLiner {
     /** {@code --from} (a CSV dialect) and {@code --to} (a dialect, ndjson or json) over the pipeline's. */
     static PipelineSpec withFormats(PipelineSpec spec, String from, String to) {
         PipelineSpec s = spec;
-        if (from != null) {
-            Format f = dialect(from, "--from", "csv, tsv or psv (reading ndjson is not supported yet)");
+        if ("ndjson".equals(from)) {
+            PipelineSpec.Layout l = s.source().layout();
+            s = s.withSource(s.source().withLayout(new PipelineSpec.Layout(l.ragged(), l.trimHeaders(), l.columns(), l.skipLines(),
+                    l.comment(), true)));
+        } else if (from != null) {
+            Format f = dialect(from, "--from", "csv, tsv, psv or ndjson");
             CsvOptions c = s.source().csv();
             PipelineSpec.SourceSpec src = s.source();
             s = s.withSource(new PipelineSpec.SourceSpec(src.path(), src.header(), new CsvOptions(f.delimiter(), c.quote(), c.encoding()),

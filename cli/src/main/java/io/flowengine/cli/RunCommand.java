@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
             description = "A filter step's condition, e.g. \"row.status !== 'cancelled'\" (repeatable; with -e, in order).")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--from", paramLabel = "FORMAT", description = "The input's dialect: csv, tsv or psv (overrides source.format).")
+    @Option(names = "--from", paramLabel = "FORMAT", description = "The input's format: csv, tsv, psv or ndjson (overrides source.format).")
     String from;
 
     @Option(names = "--to", paramLabel = "FORMAT", description = "The output's format: csv, tsv, psv, ndjson or json (overrides sink.format).")

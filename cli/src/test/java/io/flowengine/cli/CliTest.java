@@ -396,6 +396,13 @@ class CliTest {
     }
 
     @Test
+    void ndjsonInAndCsvOut() {
+        assertThat(cli("{\"a\":1,\"b\":\"x\"}\n{\"b\":\"y\",\"a\":2.50}\n", "run", "-e", "row.b = row.b.toUpperCase()",
+                "--from", "ndjson", "-q")).isZero();
+        assertThat(stdout()).isEqualTo("a,b\n1,X\n2.50,Y\n");
+    }
+
+    @Test
     void aOneLinerWithADeadLetterFileDeadLettersAndAnErrorPointsIntoTheBody() throws IOException {
         Path in = dir.resolve("in.csv");
         Files.writeString(in, "name\nann\nboom\n");

@@ -75,7 +75,14 @@ final class CsvFileFormat implements BulkFormat<SourceRecord, FileSourceSplit> {
     /** The header of {@code path} (null when the file is empty), read on the client to check every file against it. */
     static Columns header(Path path, SourceSpec spec) {
         try (RecordSource source = new RecordSource(open(path), spec, path.toString())) {
-            return source.start() ? source.columns() : null;
+            if (!source.start()) {
+                return null;
+            }
+            if (source.columns() == null && spec.layout().ndjson()) {
+                // NDJSON: the first object's keys
+                source.nextRecord();
+            }
+            return source.columns();
         } catch (IOException e) {
             throw new FlowEngineException("cannot read the input " + path + ": " + e.getMessage(), e);
         }
@@ -89,7 +96,7 @@ final class CsvFileFormat implements BulkFormat<SourceRecord, FileSourceSplit> {
             SourceSpec spec = plan.spec().source();
             this.source = new RecordSource(open(path), spec, path.toString());
             try {
-                if (source.start() && plan.header() && plan.inputColumns() != null
+                if (source.start() && plan.header() && plan.inputColumns() != null && source.columns() != null
                         && !source.columns().names().equals(plan.inputColumns())) {
                     throw Failures.fatal(new FlowEngineException(path + ": the header " + source.columns()
                             + " differs from the first input file's " + Columns.of(plan.inputColumns())

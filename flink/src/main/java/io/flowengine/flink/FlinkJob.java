@@ -66,7 +66,8 @@ public final class FlinkJob {
      * @throws InvalidRequestException for what Flink cannot do, or paths that do not work
      */
     public static Job prepare(Request r, Map<String, String> env) {
-        PipelineSpec spec = Pipeline.loadSpec(r.pipeline(), r.sets(), env);
+        PipelineSpec loaded = Pipeline.loadSpec(r.pipeline(), r.sets(), env);
+        PipelineSpec spec = loaded;
         Pipeline pipeline = Pipeline.of(spec);
         List<String> unsupported = unsupported(spec);
         if (!unsupported.isEmpty()) {
@@ -82,12 +83,12 @@ public final class FlinkJob {
         for (String in : given) {
             inputs.addAll(expand(in));
         }
-        Path output = new Path(r.output().orElseGet(() -> spec.sink().path().map(java.nio.file.Path::toString)
+        Path output = new Path(r.output().orElseGet(() -> loaded.sink().path().map(java.nio.file.Path::toString)
                 .orElseThrow(() -> new InvalidRequestException("the job has no output: the pipeline sets no sink.path and"
                         + " none was given. Pass --output FOLDER (part files are written there)"))));
         Optional<Path> deadLetters = Optional.empty();
         if (spec.errors().onError() == ErrorPolicy.DEAD_LETTER) {
-            deadLetters = Optional.of(new Path(r.deadLetter().or(() -> spec.errors().deadLetter().map(java.nio.file.Path::toString))
+            deadLetters = Optional.of(new Path(r.deadLetter().or(() -> loaded.errors().deadLetter().map(java.nio.file.Path::toString))
                     .orElse(output.toString().replaceFirst("/+$", "") + ".dead-letters")));
         }
         checkEmptyFolder(output, "output", "--output");
@@ -105,13 +106,23 @@ public final class FlinkJob {
         }
         // the first file's columns: its header, or source.columns (null: c1..cN, from each record)
         Columns header = null;
-        if (spec.source().header() || spec.source().layout().columns() != null) {
+        if (spec.source().header() || spec.source().layout().columns() != null || spec.source().layout().ndjson()) {
             for (Path in : inputs) {
                 header = CsvFileFormat.header(in, spec.source());
                 if (header != null) {
                     break;
                 }
             }
+        }
+        PipelineSpec.Layout layout = spec.source().layout();
+        if (layout.ndjson() && layout.columns() == null && header != null) {
+            // every file's objects are read by the first object's keys, whatever order their keys come in
+            List<String> keys = new ArrayList<>(header.names());
+            if (layout.ragged() == PipelineSpec.Ragged.KEEP) {
+                keys.remove(keys.size() - 1);
+            }
+            spec = spec.withSource(spec.source().withLayout(new PipelineSpec.Layout(layout.ragged(), layout.trimHeaders(), keys,
+                    layout.skipLines(), layout.comment(), true)));
         }
         List<String> outputHeader = spec.sink().columns().isEmpty() ? firstOutputColumns(pipeline, inputs) : null;
         int parallelism = r.parallelism().orElse(spec.execution().parallelism());

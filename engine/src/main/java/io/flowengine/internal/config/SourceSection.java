@@ -41,13 +41,14 @@ final class SourceSection {
         int skip = f.integer(m, "skipLines", 0, 1_000_000).map(Long::intValue).orElse(0);
         Character comment = f.character(m, "comment").orElse(null);
         List<String> columns = columns(m);
-        PipelineSpec.CsvOptions csv = new CsvOptionsSection(f).read(m, "source.");
+        boolean ndjson = f.scalar(m, "format").map(f::interpolate).orElse("").equals("ndjson");
+        PipelineSpec.CsvOptions csv = new CsvOptionsSection(f).read(m, "source.", ndjson);
         if (comment != null && (comment == csv.delimiter() || comment == csv.quote())) {
             f.scalar(m, "comment").ifPresent(n -> f.problem(n, "source.comment cannot be the delimiter or the quote."
                     + " Use another character, such as '#'."));
         }
         return new SourceSpec(f.path(m, "path"), header, csv, maxField, maxRecord, compression,
-                new PipelineSpec.Layout(ragged, trim, columns, skip, comment));
+                new PipelineSpec.Layout(ragged, trim, columns, skip, comment, ndjson));
     }
 
     /** {@code source.columns}: a non-empty list of distinct names, or null. */

@@ -30,6 +30,12 @@ public final class RecordSource implements Closeable {
     private final String name;
     private final CsvWriter rawWriter;
     private final PipelineSpec.Layout layout;
+    /** The input's lines, for NDJSON; null for CSV. */
+    private final java.io.BufferedReader lines;
+    private long jsonLine;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     private Columns columns;
     /** How many fields a record should have: the columns', less {@code _extra} under {@code ragged: keep}. */
     private int fieldCount;
@@ -50,6 +56,7 @@ public final class RecordSource implements Closeable {
         if (layout.comment() != null) {
             reader.comment(layout.comment());
         }
+        this.lines = layout.ndjson() ? new java.io.BufferedReader(decoder, 1 << 16) : null;
     }
 
     /** The input's columns; null until the first chunk has been read, or when the input is empty. */
@@ -103,6 +110,18 @@ public final class RecordSource implements Closeable {
         }
         started = true;
         try {
+            if (lines != null) {
+                for (int i = 0; i < layout.skipLines(); i++) {
+                    if (lines.readLine() == null) {
+                        return false;
+                    }
+                    jsonLine++;
+                }
+                if (layout.columns() != null) {
+                    setColumns(layout.columns());
+                }
+                return true;
+            }
             if (!reader.skipLines(layout.skipLines())) {
                 return false;
             }
@@ -120,6 +139,9 @@ public final class RecordSource implements Closeable {
         try {
             if (!started && !start()) {
                 return false;
+            }
+            if (lines != null) {
+                return readJson();
             }
             CsvRecord rec = reader.next();
             if (rec == null) {
@@ -160,6 +182,84 @@ public final class RecordSource implements Closeable {
         } catch (IOException e) {
             throw new FlowEngineException("cannot read " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Reads one NDJSON line into {@link #row} or {@link #failure}; false at the end. */
+    private boolean readJson() throws IOException {
+        String text;
+        do {
+            text = lines.readLine();
+            jsonLine++;
+        } while (text != null && (text.isBlank() || layout.comment() != null && text.startsWith(layout.comment().toString())));
+        if (text == null) {
+            return false;
+        }
+        long number = ++rowNumber;
+        String problem = null;
+        String[] values = null;
+        com.fasterxml.jackson.databind.JsonNode node = null;
+        try {
+            node = JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            problem = "malformed JSON: " + e.getOriginalMessage();
+        }
+        if (problem == null && (node == null || !node.isObject())) {
+            problem = "the line is not a JSON object, as every line of an NDJSON input must be";
+        }
+        if (problem == null) {
+            if (columns == null) {
+                List<String> names = new ArrayList<>();
+                node.fieldNames().forEachRemaining(names::add);
+                setColumns(names);
+            }
+            values = new String[columns.size()];
+            List<String> missing = new ArrayList<>();
+            for (int c = 0; c < fieldCount; c++) {
+                com.fasterxml.jackson.databind.JsonNode v = node.get(columns.name(c));
+                if (v == null) {
+                    missing.add(columns.name(c));
+                    values[c] = "";
+                } else {
+                    values[c] = text(v);
+                }
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode extra = JSON.createObjectNode();
+            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : node.properties()) {
+                if (columns.indexOf(e.getKey()) < 0 || columns.indexOf(e.getKey()) >= fieldCount) {
+                    extra.set(e.getKey(), e.getValue());
+                }
+            }
+            boolean extraEmpty = true;
+            for (com.fasterxml.jackson.databind.JsonNode v : (Iterable<com.fasterxml.jackson.databind.JsonNode>) extra::elements) {
+                extraEmpty &= v.isNull() || v.isTextual() && v.asText().isEmpty();
+            }
+            boolean keep = layout.ragged() == PipelineSpec.Ragged.KEEP;
+            if (layout.ragged() == PipelineSpec.Ragged.ERROR && (!missing.isEmpty() || !extra.isEmpty())
+                    || layout.ragged() == PipelineSpec.Ragged.PAD && !extraEmpty) {
+                List<String> more = new ArrayList<>();
+                extra.fieldNames().forEachRemaining(more::add);
+                problem = "the object's keys differ from the columns " + columns + " (the first object's keys)"
+                        + (missing.isEmpty() ? "" : ": it lacks " + missing) + (more.isEmpty() ? "" : (missing.isEmpty() ? ":" : ",")
+                        + " it has " + more + " too") + (layout.ragged() == PipelineSpec.Ragged.ERROR
+                        ? ". source.ragged: pad fills missing keys with \"\"; keep also keeps other keys in _extra"
+                        : ". source.ragged: keep keeps other keys in _extra");
+            } else if (keep) {
+                values[fieldCount] = extra.isEmpty() || extraEmpty ? "" : extra.toString();
+            }
+        }
+        if (problem != null) {
+            row = null;
+            failure = new DeadLetter(null, number, jsonLine, "source", problem, text);
+        } else {
+            row = Row.of(columns, values, number, jsonLine);
+            failure = null;
+        }
+        return true;
+    }
+
+    /** A JSON value as a field: a string as it is, null as "", anything else as its JSON text. */
+    private static String text(com.fasterxml.jackson.databind.JsonNode v) {
+        return v.isTextual() ? v.asText() : v.isNull() ? "" : v.isBigDecimal() ? v.decimalValue().toPlainString() : v.toString();
     }
 
     /** The columns, with {@code _extra} after them under {@code ragged: keep}. */
