@@ -161,13 +161,20 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
      * @param comment lines starting with it are skipped; null: none
      * @param ndjson the input is NDJSON ({@code source.format: ndjson}): one JSON object a line,
      *     the first object's keys are the columns
+     * @param unionColumns with several inputs: the columns are the union of their headers (a file's
+     *     missing columns are ""), instead of every header having to be the first's
      */
     public record Layout(Ragged ragged, boolean trimHeaders, List<String> columns, int skipLines, Character comment,
-            boolean ndjson) implements java.io.Serializable {
-        public static final Layout DEFAULT = new Layout(Ragged.ERROR, false, null, 0, null, false);
+            boolean ndjson, boolean unionColumns) implements java.io.Serializable {
+        public static final Layout DEFAULT = new Layout(Ragged.ERROR, false, null, 0, null, false, false);
 
         public Layout {
             columns = columns == null ? null : List.copyOf(columns);
+        }
+
+        /** Without {@code unionColumns}. */
+        public Layout(Ragged ragged, boolean trimHeaders, List<String> columns, int skipLines, Character comment, boolean ndjson) {
+            this(ragged, trimHeaders, columns, skipLines, comment, ndjson, false);
         }
 
         /** A CSV layout. */

@@ -80,8 +80,19 @@ class ManyInputsTest {
         RunSummary s = run(RunRequest.create().inputs(List.of(dir.resolve("extra.csv"), dir.resolve("other.csv"))));
         assertThat(s.succeeded()).isFalse();
         assertThat(s.error().orElseThrow().getMessage()).isEqualTo(dir.resolve("other.csv") + ": the header [id, title] differs from "
-                + dir.resolve("extra.csv") + "'s [id, name]. Every input must have the same columns, in the same order");
+                + dir.resolve("extra.csv") + "'s [id, name]. Every input must have the same columns, in the same order"
+                + " (or set source.unionColumns: true to take the union of the headers)");
         assertThat(dir.resolve("out.csv")).doesNotExist();
+    }
+
+    @Test
+    void unionColumnsTakesEveryHeadersColumnsAndFillsTheMissingOnesWithEmpty() throws IOException {
+        Files.writeString(dir.resolve("other.csv"), "name,city\nzed,Oslo\n");
+        Files.writeString(pipeline, Files.readString(pipeline) + "source:\n  unionColumns: true\n");
+        RunSummary s = run(RunRequest.create().inputs(List.of(dir.resolve("extra.csv"), dir.resolve("other.csv"))));
+        assertThat(s.succeeded()).as(s.error().map(Throwable::getMessage).orElse("")).isTrue();
+        assertThat(Files.readString(dir.resolve("out.csv"))).isEqualTo("id,name,city\n5,CY,\n,ZED,Oslo\n");
+        assertThat(Files.readAllLines(dir.resolve("dl.csv")).get(0)).isEqualTo("id,name,city,_row,_line,_step,_error,_raw,_file");
     }
 
     @Test

@@ -162,6 +162,9 @@ public final class FlinkJob {
             problems.add("sink.http is not supported on Flink: the job writes part files. Remove sink.http, or run the"
                     + " pipeline with flowengine run");
         }
+        if (spec.source().layout().unionColumns()) {
+            problems.add("source.unionColumns is not supported on Flink yet: every input file must have the first one's header");
+        }
         if (spec.sink().format() == PipelineSpec.OutputFormat.NDJSON || spec.sink().format() == PipelineSpec.OutputFormat.JSON) {
             problems.add("sink.format " + spec.sink().format().key() + " is not supported on Flink yet: the job writes CSV part"
                     + " files. Drop sink.format (or set csv, tsv or psv)");

@@ -100,7 +100,9 @@ class ServerCompressionTest {
 
     @Test
     void anEncodingTheServerDoesNotReadIs415WithWhatItReads() throws Exception {
-        HttpResponse<byte[]> r = post(input.getBytes(StandardCharsets.UTF_8), "Content-Encoding", "br");
+        // a small body, sent whole before the answer: the server refuses before reading and closes
+        // the connection, and a client still writing a large body could see the reset first
+        HttpResponse<byte[]> r = post("id,name\n1,a\n".getBytes(StandardCharsets.UTF_8), "Content-Encoding", "br");
         assertThat(r.statusCode()).isEqualTo(415);
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("this server reads gzip");
     }

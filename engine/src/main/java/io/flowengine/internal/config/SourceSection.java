@@ -11,7 +11,7 @@ import java.util.Optional;
 final class SourceSection {
 
     static final List<String> KEYS = List.of("path", "format", "header", "delimiter", "quote", "encoding", "maxFieldSize", "maxRecordSize", "compression",
-            "ragged", "trimHeaders", "columns", "skipLines", "comment");
+            "ragged", "trimHeaders", "columns", "skipLines", "comment", "unionColumns");
 
     private final FieldReader f;
 
@@ -48,7 +48,7 @@ final class SourceSection {
                     + " Use another character, such as '#'."));
         }
         return new SourceSpec(f.path(m, "path"), header, csv, maxField, maxRecord, compression,
-                new PipelineSpec.Layout(ragged, trim, columns, skip, comment, ndjson));
+                new PipelineSpec.Layout(ragged, trim, columns, skip, comment, ndjson, f.bool(m, "unionColumns").orElse(false)));
     }
 
     /** {@code source.columns}: a non-empty list of distinct names, or null. */

@@ -7,6 +7,7 @@ import io.flowengine.FlowEngineException;
 import io.flowengine.InvalidRequestException;
 import io.flowengine.PipelineSpec;
 import io.flowengine.PipelineSpec.WriteMode;
+import io.flowengine.Row;
 import io.flowengine.RunRequest;
 import io.flowengine.internal.csv.CsvWriter;
 import java.io.FilterInputStream;
@@ -110,6 +111,8 @@ public final class FileRunCore {
     /** The input of the chunk being written, for its dead letters' {@code _file}. */
     private String writingFile = "";
     private java.util.function.Consumer<String> notice = n -> { };
+    /** With {@code source.unionColumns} and several inputs: the union of their headers; null otherwise. */
+    private Columns union;
     private final AtomicOutput output;
     private final AtomicOutput deadLetters;
     private final ProgressCounters progress;
@@ -168,6 +171,10 @@ public final class FileRunCore {
             core.notice = notice;
             if (io.inputs().size() > 1) {
                 core.fileOfSeq.put(0L, io.inputs().get(0).toString());
+                if (spec.source().layout().unionColumns() && spec.source().header()) {
+                    core.union = union(spec, io.inputs(), notice);
+                    core.firstColumns = core.union;
+                }
             }
             return core;
         } catch (RuntimeException e) {
@@ -235,13 +242,47 @@ public final class FileRunCore {
             }
             if (c != null) {
                 progress.addRows(c.records());
-                return c;
+                return union != null ? toUnion(c) : c;
             }
             if (inputIndex + 1 >= inputs.size()) {
                 return null;
             }
             nextInput();
         }
+    }
+
+    /** The union of the inputs' headers, in the order the names first appear. */
+    private static Columns union(PipelineSpec spec, List<Path> inputs, java.util.function.Consumer<String> notice) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        for (Path p : inputs) {
+            try (RecordSource s = new RecordSource(new Compressed(Files.newInputStream(p), p.toString(), spec.source().compression(),
+                    n -> { }), spec.source(), p.toString())) {
+                if (s.start() && s.columns() != null) {
+                    names.addAll(s.columns().names());
+                }
+            } catch (IOException e) {
+                throw new FlowEngineException("cannot read the header of " + p + ": " + e.getMessage());
+            }
+        }
+        return Columns.of(List.copyOf(names));
+    }
+
+    /** {@code c}'s rows with the union's columns: a file's missing columns are "". */
+    private Chunk toUnion(Chunk c) {
+        Row[] rows = c.rows();
+        for (int i = 0; i < c.size(); i++) {
+            Row r = rows[i];
+            if (r.columns() == union) {
+                continue;
+            }
+            String[] values = new String[union.size()];
+            for (int k = 0; k < values.length; k++) {
+                String v = r.get(union.name(k));
+                values[k] = v == null ? "" : v;
+            }
+            rows[i] = Row.of(union, values, r.rowNumber(), r.line());
+        }
+        return c;
     }
 
     /** Moves on to the next input file, whose header must be the first's. */
@@ -259,9 +300,10 @@ public final class FileRunCore {
         source = new RecordSource(new Compressed(in, path.toString(), spec.source().compression(), notice), spec.source(),
                 path.toString());
         fileOfSeq.put(seq, path.toString());
-        if (source.start() && spec.source().header() && firstColumns != null && !firstColumns.equals(source.columns())) {
+        if (source.start() && union == null && spec.source().header() && firstColumns != null && !firstColumns.equals(source.columns())) {
             throw new FlowEngineException(path + ": the header " + source.columns() + " differs from " + inputs.get(0) + "'s "
-                    + firstColumns + ". Every input must have the same columns, in the same order");
+                    + firstColumns + ". Every input must have the same columns, in the same order (or set source.unionColumns: true"
+                    + " to take the union of the headers)");
         }
     }
 
