@@ -195,7 +195,7 @@ public final class FlinkJob {
     /** The files that {@code given} names: itself, the files under a folder, or a glob's matches; sorted. */
     static List<Path> expand(String given) {
         try {
-            int glob = firstGlobChar(given);
+            int glob = io.flowengine.internal.run.InputPaths.firstGlobChar(given);
             if (glob < 0) {
                 Path p = new Path(given);
                 FileSystem fs = p.getFileSystem();
@@ -229,15 +229,6 @@ public final class FlinkJob {
         } catch (IOException e) {
             throw new InvalidRequestException("cannot list the input " + given + ": " + e.getMessage());
         }
-    }
-
-    private static int firstGlobChar(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if ("*?[{".indexOf(s.charAt(i)) >= 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Files under {@code dir} (hidden ones, starting with '.' or '_', left out as Flink does), matched by {@code matcher} when given. */

@@ -157,6 +157,34 @@ final class FieldReader {
         });
     }
 
+    /**
+     * A non-empty list of distinct column names under {@code key} ({@code where} names it in
+     * messages, {@code example} shows one); empty when absent or invalid (the problem is reported).
+     */
+    final Optional<List<String>> columnNames(MapNode m, String key, String where, String example) {
+        Optional<Node.Entry> cols = entry(m, key);
+        if (cols.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!(cols.get().value() instanceof Node.ListNode list) || list.items().isEmpty()) {
+            problem(cols.get().value(), where + " must be a non-empty list of column names, such as " + example + ".");
+            return Optional.empty();
+        }
+        List<String> names = new ArrayList<>();
+        for (Node item : list.items()) {
+            if (item instanceof ScalarNode s && s.type() != Node.ScalarType.NULL) {
+                String col = interpolate(s);
+                if (names.contains(col)) {
+                    problem(s, where + " lists '" + col + "' twice. List each column once.");
+                }
+                names.add(col);
+            } else {
+                problem(item, where + " items must be column names, not " + item.describe() + ".");
+            }
+        }
+        return Optional.of(names);
+    }
+
     /** A positive duration ({@link Units#duration}). */
     final Optional<Duration> duration(MapNode m, String key) {
         return scalar(m, key).flatMap(s -> {

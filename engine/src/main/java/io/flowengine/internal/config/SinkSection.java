@@ -39,27 +39,7 @@ final class SinkSection {
         if (http.isPresent() && m.entries().containsKey("path")) {
             f.entry(m, "http").ifPresent(e -> f.problem(e.key(), "sink has both 'path' and 'http'. Keep one of them."));
         }
-        Optional<List<String>> columns = Optional.empty();
-        Optional<Node.Entry> cols = f.entry(m, "columns");
-        if (cols.isPresent()) {
-            if (cols.get().value() instanceof ListNode list && !list.items().isEmpty()) {
-                List<String> names = new ArrayList<>();
-                for (Node item : list.items()) {
-                    if (item instanceof ScalarNode s && s.type() != Node.ScalarType.NULL) {
-                        String col = f.interpolate(s);
-                        if (names.contains(col)) {
-                            f.problem(s, "sink.columns lists '" + col + "' twice. List each column once.");
-                        }
-                        names.add(col);
-                    } else {
-                        f.problem(item, "sink.columns items must be column names, not " + item.describe() + ".");
-                    }
-                }
-                columns = Optional.of(names);
-            } else {
-                f.problem(cols.get().value(), "sink.columns must be a non-empty list of column names, such as [id, name, total].");
-            }
-        }
+        Optional<List<String>> columns = f.columnNames(m, "columns", "sink.columns", "[id, name, total]");
         WriteMode mode = f.enumValue(m, "mode", WriteMode.values(), WriteMode::key).orElse(WriteMode.REPLACE);
         PipelineSpec.Compression compression = f.enumValue(m, "compression", PipelineSpec.Compression.values(),
                 PipelineSpec.Compression::key).orElse(PipelineSpec.Compression.AUTO);

@@ -40,7 +40,7 @@ final class SourceSection {
         boolean trim = f.bool(m, "trimHeaders").orElse(false);
         int skip = f.integer(m, "skipLines", 0, 1_000_000).map(Long::intValue).orElse(0);
         Character comment = f.character(m, "comment").orElse(null);
-        List<String> columns = columns(m);
+        List<String> columns = f.columnNames(m, "columns", "source.columns", "[id, name, amount]").orElse(null);
         boolean ndjson = f.scalar(m, "format").map(f::interpolate).orElse("").equals("ndjson");
         PipelineSpec.CsvOptions csv = new CsvOptionsSection(f).read(m, "source.", ndjson);
         if (comment != null && (comment == csv.delimiter() || comment == csv.quote())) {
@@ -49,30 +49,5 @@ final class SourceSection {
         }
         return new SourceSpec(f.path(m, "path"), header, csv, maxField, maxRecord, compression,
                 new PipelineSpec.Layout(ragged, trim, columns, skip, comment, ndjson, f.bool(m, "unionColumns").orElse(false)));
-    }
-
-    /** {@code source.columns}: a non-empty list of distinct names, or null. */
-    private List<String> columns(MapNode m) {
-        Optional<Node.Entry> cols = f.entry(m, "columns");
-        if (cols.isEmpty()) {
-            return null;
-        }
-        if (!(cols.get().value() instanceof Node.ListNode list) || list.items().isEmpty()) {
-            f.problem(cols.get().value(), "source.columns must be a non-empty list of column names, such as [id, name, amount].");
-            return null;
-        }
-        List<String> names = new java.util.ArrayList<>();
-        for (Node item : list.items()) {
-            if (item instanceof Node.ScalarNode s && s.type() != Node.ScalarType.NULL) {
-                String col = f.interpolate(s);
-                if (names.contains(col)) {
-                    f.problem(s, "source.columns lists '" + col + "' twice. Name each column once.");
-                }
-                names.add(col);
-            } else {
-                f.problem(item, "source.columns items must be column names, not " + item.describe() + ".");
-            }
-        }
-        return names;
     }
 }

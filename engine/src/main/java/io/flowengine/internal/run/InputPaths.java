@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** What an input path names: itself, the files of a folder, or a glob's matches — sorted, hidden files left out. */
-final class InputPaths {
+public final class InputPaths {
 
     private InputPaths() {
     }
@@ -43,7 +43,8 @@ final class InputPaths {
         }
     }
 
-    private static int firstGlobChar(String s) {
+    /** Where the first glob character ({@code * ? [ {}) of {@code s} is; -1 when it has none. */
+    public static int firstGlobChar(String s) {
         for (int i = 0; i < s.length(); i++) {
             if ("*?[{".indexOf(s.charAt(i)) >= 0) {
                 return i;
