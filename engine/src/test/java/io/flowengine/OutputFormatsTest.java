@@ -42,6 +42,24 @@ class OutputFormatsTest {
     }
 
     @Test
+    void anNdjsonInputIsKnownByItsNameGzipOrNot() throws IOException {
+        Path p = dir.resolve("p.yaml");
+        Files.writeString(p, "{}");
+        byte[] lines = "{\"id\":1,\"name\":\"ann\"}\n{\"name\":\"bo\",\"id\":2}\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("in.jsonl"), lines);
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(gz)) {
+            g.write(lines);
+        }
+        Files.write(dir.resolve("in.ndjson.gz"), gz.toByteArray());
+        for (String in : new String[] {"in.jsonl", "in.ndjson.gz"}) {
+            RunSummary s = Pipeline.load(p).run(RunRequest.create().input(dir.resolve(in)).output(dir.resolve("o.csv"))).block();
+            assertThat(s.succeeded()).as(in + ": " + s.error().map(Throwable::getMessage).orElse("")).isTrue();
+            assertThat(Files.readString(dir.resolve("o.csv"))).as(in).isEqualTo("id,name\n1,ann\n2,bo\n");
+        }
+    }
+
+    @Test
     void aGzipNdjsonOutputIsBoth() throws IOException {
         assertThat(run("{}", "out.ndjson.gz").succeeded()).isTrue();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve("out.ndjson.gz")))) {

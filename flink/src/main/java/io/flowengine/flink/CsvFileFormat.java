@@ -78,7 +78,7 @@ final class CsvFileFormat implements BulkFormat<SourceRecord, FileSourceSplit> {
             if (!source.start()) {
                 return null;
             }
-            if (source.columns() == null && spec.layout().ndjson()) {
+            if (source.columns() == null && (spec.layout().ndjson() || RecordSource.ndjsonName(path.getPath()))) {
                 // NDJSON: the first object's keys
                 source.nextRecord();
             }

@@ -106,7 +106,8 @@ public final class FlinkJob {
         }
         // the first file's columns: its header, or source.columns (null: c1..cN, from each record)
         Columns header = null;
-        if (spec.source().header() || spec.source().layout().columns() != null || spec.source().layout().ndjson()) {
+        if (spec.source().header() || spec.source().layout().columns() != null || spec.source().layout().ndjson()
+                || !inputs.isEmpty() && io.flowengine.internal.run.RecordSource.ndjsonName(inputs.get(0).getPath())) {
             for (Path in : inputs) {
                 header = CsvFileFormat.header(in, spec.source());
                 if (header != null) {
@@ -115,7 +116,8 @@ public final class FlinkJob {
             }
         }
         PipelineSpec.Layout layout = spec.source().layout();
-        if (layout.ndjson() && layout.columns() == null && header != null) {
+        boolean ndjson = layout.ndjson() || !inputs.isEmpty() && io.flowengine.internal.run.RecordSource.ndjsonName(inputs.get(0).getPath());
+        if (ndjson && layout.columns() == null && header != null) {
             // every file's objects are read by the first object's keys, whatever order their keys come in
             List<String> keys = new ArrayList<>(header.names());
             if (layout.ragged() == PipelineSpec.Ragged.KEEP) {

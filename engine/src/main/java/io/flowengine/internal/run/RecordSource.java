@@ -52,7 +52,7 @@ public final class RecordSource implements Closeable {
         this.reader = new CsvReader(decoder, spec.csv().delimiter(), spec.csv().quote(), spec.maxFieldSize(),
                 spec.maxRecordSize(), decoder::errors);
         this.rawWriter = new CsvWriter(spec.csv().delimiter(), spec.csv().quote());
-        this.layout = spec.layout();
+        this.layout = ndjsonName(name) && !spec.layout().ndjson() ? withNdjson(spec.layout()) : spec.layout();
         if (layout.comment() != null) {
             reader.comment(layout.comment());
         }
@@ -182,6 +182,16 @@ public final class RecordSource implements Closeable {
         } catch (IOException e) {
             throw new FlowEngineException("cannot read " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether {@code name} says NDJSON: {@code .ndjson} or {@code .jsonl}, perhaps with {@code .gz} after it. */
+    public static boolean ndjsonName(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT).replaceFirst("\\.gz$", "");
+        return n.endsWith(".ndjson") || n.endsWith(".jsonl");
+    }
+
+    private static PipelineSpec.Layout withNdjson(PipelineSpec.Layout l) {
+        return new PipelineSpec.Layout(l.ragged(), l.trimHeaders(), l.columns(), l.skipLines(), l.comment(), true, l.unionColumns());
     }
 
     /** Reads one NDJSON line into {@link #row} or {@link #failure}; false at the end. */
