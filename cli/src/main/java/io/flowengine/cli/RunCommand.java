@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
     String to;
 
     @Spec
-    CommandSpec spec;
+    CommandSpec command;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
             description = "Input CSV; - for stdin; a folder or a glob for several (repeatable: read in order as one input)."
@@ -116,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
                     + " Try: flowengine run -e 'row.name = row.name.toUpperCase()' -i in.csv -o out.csv");
         }
         PipelineSpec spec = pipeline != null ? Pipeline.loadSpec(pipeline, sets, terminal.env()) : oneLiner();
-        spec = OneLiner.withSteps(spec, OneLiner.steps(spec.steps().size(), spec().commandLine().getParseResult().originalArgs(),
+        spec = OneLiner.withSteps(spec, OneLiner.steps(spec.steps().size(), command.commandLine().getParseResult().originalArgs(),
                 evals, filters));
         spec = OneLiner.withFormats(spec, from, to);
         if (parallelism != null) {
@@ -133,10 +133,6 @@ final class RunCommand implements Callable<Integer> {
     private PipelineSpec oneLiner() {
         PipelineSpec spec = PipelineSpec.of("one-liner", List.of());
         return deadLetter != null ? spec.withErrors(PipelineSpec.ErrorsSpec.of(io.flowengine.ErrorPolicy.DEAD_LETTER)) : spec;
-    }
-
-    private CommandSpec spec() {
-        return spec;
     }
 
     /**

@@ -21,6 +21,7 @@ final class Compressed extends InputStream {
     private final Compression compression;
     private final Consumer<String> notice;
     private InputStream in;
+    private final byte[] one = new byte[1];
 
     /**
      * @param name how messages name the input
@@ -70,7 +71,6 @@ final class Compressed extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }

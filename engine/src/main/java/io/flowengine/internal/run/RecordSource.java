@@ -149,11 +149,7 @@ public final class RecordSource implements Closeable {
             }
             long number = ++rowNumber;
             if (columns == null) {
-                List<String> names = new ArrayList<>();
-                for (int i = 1; i <= (rec.malformed() ? 1 : rec.fields().length); i++) {
-                    names.add("c" + i);
-                }
-                setColumns(names);
+                setColumns(Columns.numbered(rec.malformed() ? 1 : rec.fields().length).names());
             }
             String problem = null;
             String[] values = null;
