@@ -18,4 +18,6 @@ module io.flowengine {
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.graalvm.polyglot;
     requires org.slf4j;
+    // no Automatic-Module-Name in its jar: the name comes from the file name
+    requires aircompressor;
 }

@@ -185,12 +185,17 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
 
     /** Whether a file is compressed ({@code source.compression}, {@code sink.compression}). */
     public enum Compression {
-        /** Input: gzip when its bytes say so; output: gzip when its name ends in {@code .gz}. */
+        /**
+         * Input: gzip or zstd when its bytes say so; output: gzip when its name ends in {@code .gz},
+         * zstd when in {@code .zst}.
+         */
         AUTO("auto"),
         /** Read and written as they are. */
         NONE("none"),
         /** gzip, whatever the name. */
-        GZIP("gzip");
+        GZIP("gzip"),
+        /** zstd, whatever the name. */
+        ZSTD("zstd");
 
         private final String key;
 
@@ -256,7 +261,8 @@ public record PipelineSpec(String name, String file, Path baseDir, Map<String, S
             if (this != AUTO) {
                 return this;
             }
-            String n = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT).replaceFirst("\\.gz$", "");
+            String n = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT)
+                    .replaceFirst("\\.(gz|gzip|zst|zstd)$", "");
             return n.endsWith(".ndjson") || n.endsWith(".jsonl") ? NDJSON : n.endsWith(".json") ? JSON : CSV;
         }
 

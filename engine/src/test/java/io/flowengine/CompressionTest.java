@@ -29,21 +29,24 @@ class CompressionTest {
     static final String OUT = "id,name\n1,ANN\n2,\"BO, THE \"\"SECOND\"\"\"\n";
     Path pipeline;
 
+    /** Upper-cases the names; a row named boom fails. */
+    static final String PIPELINE = """
+            errors:
+              onError: dead-letter
+            steps:
+              - name: upper
+                javascript: |
+                  function transform(row) {
+                    if (row.name === 'boom') throw new Error('boom');
+                    row.name = row.name.toUpperCase();
+                    return row;
+                  }
+            """;
+
     @BeforeEach
     void writePipeline() throws IOException {
         pipeline = dir.resolve("p.yaml");
-        Files.writeString(pipeline, """
-                errors:
-                  onError: dead-letter
-                steps:
-                  - name: upper
-                    javascript: |
-                      function transform(row) {
-                        if (row.name === 'boom') throw new Error('boom');
-                        row.name = row.name.toUpperCase();
-                        return row;
-                      }
-                """);
+        Files.writeString(pipeline, PIPELINE);
     }
 
     static byte[] gzip(byte[] data) throws IOException {

@@ -3,6 +3,7 @@ package io.flowengine.cli;
 import io.flowengine.internal.csv.CsvReader;
 import io.flowengine.internal.csv.CsvRecord;
 import io.flowengine.internal.csv.CsvWriter;
+import io.flowengine.internal.run.Codec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -18,7 +19,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,7 +37,7 @@ final class InitCommand implements Callable<Integer> {
 
     private final Main.Terminal terminal;
 
-    @Parameters(index = "0", paramLabel = "SAMPLE", description = "A sample of the input (CSV, TSV, PSV, ...; gzip is fine).")
+    @Parameters(index = "0", paramLabel = "SAMPLE", description = "A sample of the input (CSV, TSV, PSV, ...; gzip or zstd is fine).")
     Path sample;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "The pipeline file to write (default: pipeline.yaml beside the sample).")
@@ -77,18 +77,11 @@ final class InitCommand implements Callable<Integer> {
                 + (s.records().isEmpty() ? 0 : s.records().get(0).size()) + " columns");
     }
 
-    /** The first {@value #SAMPLE_BYTES} bytes, decompressed if gzip. */
+    /** The first {@value #SAMPLE_BYTES} bytes, decompressed if gzip or zstd. */
     static byte[] head(Path file) throws IOException {
-        byte[] raw;
-        try (InputStream in = Files.newInputStream(file)) {
-            raw = in.readNBytes(SAMPLE_BYTES);
+        try (InputStream in = Codec.detected(Files.newInputStream(file))) {
+            return in.readNBytes(SAMPLE_BYTES);
         }
-        if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-                return in.readNBytes(SAMPLE_BYTES);
-            }
-        }
-        return raw;
     }
 
     static Sniffed sniff(byte[] bytes) throws IOException {
@@ -276,7 +269,7 @@ final class InitCommand implements Callable<Integer> {
     }
 
     private static String stem(String name) {
-        return Path.of(name).getFileName().toString().replaceFirst("(\\.(csv|tsv|psv|txt))?(\\.gz)?$", "");
+        return Path.of(name).getFileName().toString().replaceFirst("(\\.(csv|tsv|psv|txt))?(\\.(gz|zst))?$", "");
     }
 
     private static String jsName(String column) {

@@ -77,4 +77,37 @@ class LauncherIT {
         assertThat(p.exitValue()).isZero();
         assertThat(out).isEqualTo("{\"amount\":\"2\",\"quantity\":\"3\",\"status\":\"paid\",\"total\":\"6\"}\n");
     }
+
+    /**
+     * A .zst input to a .zst output through the launcher: on the test's JDK and, where one is
+     * installed, on a JDK 23+ (which warns about sun.misc.Unsafe unless told not to), with nothing
+     * on stderr but the summary.
+     */
+    @Test
+    void zstdInAndOutThroughTheLauncherWithoutJvmWarnings() throws Exception {
+        Path in = dir.resolve("in.csv.zst");
+        try (var out = new io.airlift.compress.zstd.ZstdOutputStream(Files.newOutputStream(in))) {
+            out.write("amount,quantity\n2,3\n4,5\n".getBytes(StandardCharsets.UTF_8));
+        }
+        List<String> jdks = new java.util.ArrayList<>(List.of(System.getProperty("java.home")));
+        Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+        if (Files.isExecutable(jdk25.resolve("bin/java"))) {
+            jdks.add(jdk25.toString());
+        }
+        for (String jdk : jdks) {
+            Path output = dir.resolve("out-" + jdks.indexOf(jdk) + ".csv.zst");
+            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toAbsolutePath().toString(), "run",
+                    "-e", "row.total = row.amount * row.quantity", "-i", in.toString(), "-o", output.toString())
+                    .redirectError(dir.resolve("stderr.txt").toFile());
+            pb.environment().put("JAVA_HOME", jdk);
+            Process p = pb.start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String stderr = Files.readString(dir.resolve("stderr.txt"));
+            assertThat(p.exitValue()).as(stderr).isZero();
+            assertThat(stderr).as(jdk).startsWith("flowengine: succeeded").doesNotContain("WARNING");
+            try (var z = new io.airlift.compress.zstd.ZstdInputStream(Files.newInputStream(output))) {
+                assertThat(new String(z.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("amount,quantity,total\n2,3,6\n4,5,20\n");
+            }
+        }
+    }
 }

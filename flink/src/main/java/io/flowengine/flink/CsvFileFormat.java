@@ -5,6 +5,7 @@ import io.flowengine.DeadLetter;
 import io.flowengine.FlowEngineException;
 import io.flowengine.PipelineSpec.SourceSpec;
 import io.flowengine.Row;
+import io.flowengine.internal.run.Codec;
 import io.flowengine.internal.run.RecordSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,9 +66,15 @@ final class CsvFileFormat implements BulkFormat<SourceRecord, FileSourceSplit> {
         return TypeInformation.of(SourceRecord.class);
     }
 
-    /** Opens {@code path}, decompressing it when its extension says so (as Flink's own formats do). */
+    /**
+     * Opens {@code path}, decompressing it when its extension says so (as Flink's own formats do;
+     * {@code .zst}, which Flink does not read, with the engine's zstd reader).
+     */
     static InputStream open(Path path) throws IOException {
         InputStream in = path.getFileSystem().open(path);
+        if (Codec.ofName(path.getPath()) == Codec.ZSTD) {
+            return Codec.ZSTD.decompress(in);
+        }
         InflaterInputStreamFactory<?> inflater = StandardDeCompressors.getDecompressorForFileName(path.getPath());
         return inflater == null ? in : inflater.create(in);
     }

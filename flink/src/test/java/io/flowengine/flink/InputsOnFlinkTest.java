@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Inputs on Flink: a malformed file loses nothing; a gzip file is read by its extension. */
+/** Inputs on Flink: a malformed file loses nothing; a gzip or zstd file is read by its extension. */
 class InputsOnFlinkTest {
 
     @RegisterExtension
@@ -78,6 +78,17 @@ class InputsOnFlinkTest {
             out.write(Files.readAllBytes(plain));
         }
         assertSameAsCli(tmp, plain, gz);
+    }
+
+    @Test
+    void aZstdFileIsReadByItsExtension(@TempDir Path tmp) throws Exception {
+        Path plain = tmp.resolve("in.csv");
+        Files.write(plain, malformed(3_000));
+        Path zst = tmp.resolve("in.csv.zst");
+        try (OutputStream out = new io.airlift.compress.zstd.ZstdOutputStream(Files.newOutputStream(zst))) {
+            out.write(Files.readAllBytes(plain));
+        }
+        assertSameAsCli(tmp, plain, zst);
     }
 
     private static void assertSameAsCli(Path tmp, Path cliInput, Path flinkInput) throws Exception {

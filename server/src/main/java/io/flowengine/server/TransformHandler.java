@@ -60,14 +60,16 @@ final class TransformHandler {
         }
         String encoding = req.requestHeaders().get("Content-Encoding");
         boolean multipart = MultipartParser.boundary(req.requestHeaders().get("Content-Type")) != null;
-        if (encoding != null && !encoding.equalsIgnoreCase("identity")
-                && !(encoding.equalsIgnoreCase("gzip") && !multipart)) {
-            return Problems.send(res.header("Connection", "close").header("Accept-Encoding", "gzip"), 415,
-                    "Unsupported Content-Encoding", encoding.equalsIgnoreCase("gzip")
-                            ? "A multipart form cannot be gzip-compressed as a whole here. Send the CSV as the body"
-                                    + " (Content-Encoding: gzip is fine then), or put a gzip file in the form: it is detected."
-                            : "The body is '" + encoding + "'-encoded; this server reads gzip (a CSV body with"
-                                    + " Content-Encoding: gzip) or plain bodies.");
+        // a compressed body is known by its first bytes (the input's compression is auto)
+        boolean compressed = encoding != null && (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("zstd"));
+        if (encoding != null && !encoding.equalsIgnoreCase("identity") && !(compressed && !multipart)) {
+            return Problems.send(res.header("Connection", "close").header("Accept-Encoding", "gzip, zstd"), 415,
+                    "Unsupported Content-Encoding", compressed
+                            ? "A multipart form cannot be " + encoding + "-compressed as a whole here. Send the CSV as the body"
+                                    + " (Content-Encoding: " + encoding + " is fine then), or put a compressed file in the form:"
+                                    + " it is detected."
+                            : "The body is '" + encoding + "'-encoded; this server reads gzip and zstd (a CSV body with"
+                                    + " Content-Encoding: gzip or zstd) or plain bodies.");
         }
         if (draining.getAsBoolean()) {
             return Problems.send(res.header("Retry-After", "5"), 503, "Draining", "The server is shutting down; retry elsewhere.");

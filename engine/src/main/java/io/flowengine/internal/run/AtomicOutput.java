@@ -38,8 +38,10 @@ final class AtomicOutput {
     private final OutputStream out;
     private final boolean utf8;
     private final boolean closeAtEnd;
-    /** The gzip stream under the writer, finished at the end; null when the output is not compressed. */
-    private final java.util.zip.GZIPOutputStream gzip;
+    /** The compressing stream under the writer, closed (finished) at the end; null when the output is not compressed. */
+    private final OutputStream compressor;
+    /** The file's, device's or caller's stream, under the compressor if there is one. */
+    private final OutputStream raw;
     private boolean done;
     /** The writer may hold text not yet passed to {@link #out}. */
     private boolean writerHolds;
@@ -50,22 +52,23 @@ final class AtomicOutput {
 
     private AtomicOutput(Path target, Path temp, WriteMode mode, FileChannel channel, OutputStream out, Charset charset,
             boolean closeAtEnd) {
-        this(target, temp, mode, channel, out, charset, closeAtEnd, false);
+        this(target, temp, mode, channel, out, charset, closeAtEnd, Codec.NONE);
     }
 
     private AtomicOutput(Path target, Path temp, WriteMode mode, FileChannel channel, OutputStream raw, Charset charset,
-            boolean closeAtEnd, boolean compress) {
+            boolean closeAtEnd, Codec codec) {
         OutputStream out = raw;
-        java.util.zip.GZIPOutputStream gz = null;
-        if (compress) {
+        OutputStream compressing = null;
+        if (codec != Codec.NONE) {
             try {
-                gz = new java.util.zip.GZIPOutputStream(raw, 1 << 16);
+                compressing = codec.compress(raw);
             } catch (IOException e) {
-                throw new FlowEngineException("cannot start the gzip output: " + e.getMessage());
+                throw new FlowEngineException("cannot start the " + codec.label() + " output: " + e.getMessage());
             }
-            out = gz;
+            out = compressing;
         }
-        this.gzip = gz;
+        this.compressor = compressing;
+        this.raw = raw;
         this.closeAtEnd = closeAtEnd;
         this.target = target;
         this.temp = temp;
@@ -87,13 +90,13 @@ final class AtomicOutput {
     }
 
     public static AtomicOutput create(Path path, WriteMode mode, Charset charset, String role, String option) {
-        return create(path, mode, charset, role, option, false);
+        return create(path, mode, charset, role, option, Codec.NONE);
     }
 
-    /** As above, gzip-compressed when {@code gzip}. */
-    public static AtomicOutput create(Path path, WriteMode mode, Charset charset, String role, String option, boolean gzip) {
+    /** As above, compressed with {@code codec}. */
+    public static AtomicOutput create(Path path, WriteMode mode, Charset charset, String role, String option, Codec codec) {
         if (OutputPaths.kind(path, role, option) == OutputPaths.Kind.STREAM) {
-            return direct(path, charset, gzip);
+            return direct(path, charset, codec);
         }
         Path target = OutputPaths.real(path);
         if (mode == WriteMode.CREATE && Files.exists(target)) {
@@ -107,7 +110,7 @@ final class AtomicOutput {
             Path temp = Files.createTempFile(dir, tempPrefix(target.getFileName().toString()) + ProcessHandle.current().pid() + "-", ".tmp");
             permissions(target, temp);
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-            return new AtomicOutput(target, temp, mode, channel, Channels.newOutputStream(channel), charset, false, gzip);
+            return new AtomicOutput(target, temp, mode, channel, Channels.newOutputStream(channel), charset, false, codec);
         } catch (IOException e) {
             throw new FlowEngineException("cannot create the " + role + " " + path + ": " + e
                     + ". Check that its folder is writable");
@@ -115,10 +118,10 @@ final class AtomicOutput {
     }
 
     /** A device or FIFO: opened for writing (not truncated, never renamed), written in order. */
-    private static AtomicOutput direct(Path path, Charset charset, boolean gzip) {
+    private static AtomicOutput direct(Path path, Charset charset, Codec codec) {
         try {
             OutputStream out = Files.newOutputStream(path, StandardOpenOption.WRITE);
-            return new AtomicOutput(path, null, WriteMode.REPLACE, null, out, charset, true, gzip);
+            return new AtomicOutput(path, null, WriteMode.REPLACE, null, out, charset, true, codec);
         } catch (IOException e) {
             throw new FlowEngineException("cannot open " + path + " for writing: " + e.getMessage());
         }
@@ -174,12 +177,12 @@ final class AtomicOutput {
 
     /** A stream such as stdout: written through, flushed at the end, never closed. */
     public static AtomicOutput stream(OutputStream out, Charset charset) {
-        return stream(out, charset, false);
+        return stream(out, charset, Codec.NONE);
     }
 
-    /** As above, gzip-compressed when {@code gzip}. */
-    public static AtomicOutput stream(OutputStream out, Charset charset, boolean gzip) {
-        return new AtomicOutput(null, null, WriteMode.REPLACE, null, out, charset, false, gzip);
+    /** As above, compressed with {@code codec}. */
+    public static AtomicOutput stream(OutputStream out, Charset charset, Codec codec) {
+        return new AtomicOutput(null, null, WriteMode.REPLACE, null, out, charset, false, codec);
     }
 
     private static Writer writer(OutputStream out, Charset charset) {
@@ -231,18 +234,18 @@ final class AtomicOutput {
         done = true;
         try {
             writer.flush();
-            if (gzip != null) {
-                gzip.finish();
-                gzip.flush();
+            if (compressor != null) {
+                // writes the last compressed bytes and flushes the stream under it, which stays open
+                compressor.close();
             }
             if (channel == null) {
                 if (closeAtEnd) {
-                    writer.close();
+                    close();
                 }
                 return;
             }
             channel.force(true);
-            writer.close();
+            close();
             if (mode == WriteMode.CREATE) {
                 try {
                     Files.createLink(target, temp);
@@ -277,11 +280,11 @@ final class AtomicOutput {
             if (channel == null) {
                 writer.flush();
                 if (closeAtEnd) {
-                    writer.close();
+                    close();
                 }
                 return;
             }
-            writer.close();
+            close();
         } catch (IOException e) {
             // the temporary file is removed below either way
         } finally {
@@ -292,6 +295,15 @@ final class AtomicOutput {
                     // nothing more can be done; the name starts with '.' and ends with .tmp
                 }
             }
+        }
+    }
+
+    /** Closes the writer (and so the compressor, which leaves the stream under it open) and the stream under it. */
+    private void close() throws IOException {
+        try {
+            writer.close();
+        } finally {
+            raw.close();
         }
     }
 }

@@ -6,13 +6,13 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 
 /**
- * An input that may be gzip-compressed, decided at its first read (so that opening stdin never
- * blocks): under {@code compression: auto} by its first bytes (gzip's magic number 1f 8b), under
- * {@code gzip} always, under {@code none} never. Multi-member gzip files (concatenated) are read
- * whole. Damaged gzip data fails the read with what went wrong.
+ * An input that may be compressed (gzip or zstd), decided at its first read (so that opening
+ * stdin never blocks): under {@code compression: auto} by its first bytes (gzip's magic number
+ * 1f 8b, zstd's 28 b5 2f fd), under {@code gzip} or {@code zstd} always that, under {@code none}
+ * never. Concatenated gzip members and zstd frames are read whole. Damaged data fails the read
+ * with what went wrong.
  */
 final class Compressed extends InputStream {
 
@@ -21,11 +21,12 @@ final class Compressed extends InputStream {
     private final Compression compression;
     private final Consumer<String> notice;
     private InputStream in;
+    private Codec codec = Codec.NONE;
     private final byte[] one = new byte[1];
 
     /**
      * @param name how messages name the input
-     * @param notice told when a gzip input's name does not say so
+     * @param notice told when a compressed input's name does not say so
      */
     Compressed(InputStream raw, String name, Compression compression, Consumer<String> notice) {
         this.raw = raw;
@@ -34,39 +35,41 @@ final class Compressed extends InputStream {
         this.notice = notice;
     }
 
-    static boolean gzipName(String name) {
-        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".gz");
-    }
-
     private InputStream in() throws IOException {
         if (in != null) {
             return in;
         }
         BufferedInputStream b = new BufferedInputStream(raw, 1 << 16);
-        b.mark(2);
-        int b0 = b.read();
-        int b1 = b0 < 0 ? -1 : b.read();
-        b.reset();
-        boolean magic = b0 == 0x1f && b1 == 0x8b;
-        boolean gzip = switch (compression) {
-            case NONE -> false;
-            case GZIP -> true;
-            case AUTO -> magic;
-        };
-        if (compression == Compression.AUTO && !magic && gzipName(name) && b0 >= 0) {
-            throw new FlowEngineException("the input " + name + " ends in .gz but is not gzip-compressed (its first bytes are"
-                    + " not gzip's). Rename it, or set source.compression: none to read it as it is");
+        int[] first = Codec.first4(b);
+        Codec bytes = Codec.ofMagic(first[0], first[1], first[2], first[3]);
+        Codec named = Codec.ofName(name);
+        Codec wanted = Codec.of(compression);
+        if (compression == Compression.AUTO) {
+            if (bytes == Codec.NONE && named != Codec.NONE && first[0] >= 0) {
+                throw new FlowEngineException("the input " + name + " ends in " + extension(name) + " but is not "
+                        + named.label() + "-compressed (its first bytes are not " + named.label() + "'s). Rename it,"
+                        + " or set source.compression: none to read it as it is");
+            }
+            if (bytes != Codec.NONE && bytes != named) {
+                notice.accept("the input " + name + " is " + bytes.label() + "-compressed (its first bytes say so) though its"
+                        + " name does not end in " + bytes.extension() + "; it is read decompressed");
+            }
+            codec = bytes;
+        } else if (wanted != Codec.NONE) {
+            if (bytes != wanted) {
+                throw new FlowEngineException("the input " + name + " is not " + wanted.label() + "-compressed"
+                        + (bytes != Codec.NONE ? " (it is " + bytes.label() + ")" : "") + ", and source.compression is "
+                        + compression.key() + ". Set source.compression: auto (or none)");
+            }
+            codec = wanted;
         }
-        if (gzip && !magic) {
-            throw new FlowEngineException("the input " + name + " is not gzip-compressed, and source.compression is gzip."
-                    + " Set source.compression: auto (or none)");
-        }
-        if (gzip && compression == Compression.AUTO && !gzipName(name)) {
-            notice.accept("the input " + name + " is gzip-compressed (its first bytes say so) though its name does not end"
-                    + " in .gz; it is read decompressed");
-        }
-        in = gzip ? new GZIPInputStream(b, 1 << 16) : b;
+        in = codec.decompress(b);
         return in;
+    }
+
+    /** {@code .gz} or {@code .zst} (as the name spells it). */
+    private static String extension(String name) {
+        return name.substring(Codec.withoutExtension(name).length());
     }
 
     @Override
@@ -77,11 +80,24 @@ final class Compressed extends InputStream {
 
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
+        InputStream from = in();
         try {
-            return in().read(buf, off, len);
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            throw new IOException("its gzip data is damaged or cut short (" + e.getMessage() + ")", e);
+            return from.read(buf, off, len);
+        } catch (java.util.zip.ZipException | java.io.EOFException | io.airlift.compress.MalformedInputException e) {
+            throw damaged(e);
+        } catch (IOException e) {
+            // zstd's reader says "Not enough input bytes" for a cut-short frame; an error of the
+            // stream under it (a file's, an upload's) is passed on as it is
+            StackTraceElement[] at = e.getStackTrace();
+            if (codec == Codec.ZSTD && at.length > 0 && at[0].getClassName().startsWith("io.airlift.compress.")) {
+                throw damaged(e);
+            }
+            throw e;
         }
+    }
+
+    private IOException damaged(Exception e) {
+        return new IOException("its " + codec.label() + " data is damaged or cut short (" + e.getMessage() + ")", e);
     }
 
     @Override

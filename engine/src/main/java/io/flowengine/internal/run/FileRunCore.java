@@ -157,12 +157,11 @@ public final class FileRunCore {
             output = spec.sink().http().isPresent() ? null
                     : io.output().isPresent()
                     ? AtomicOutput.create(io.output().get(), spec.sink().mode(), spec.sink().csv().encoding(), "output", "--output",
-                            out == PipelineSpec.Compression.GZIP
-                                    || out == PipelineSpec.Compression.AUTO && Compressed.gzipName(io.output().get().toString()))
-                    : AtomicOutput.stream(io.request().outputStream(), spec.sink().csv().encoding(), out == PipelineSpec.Compression.GZIP);
+                            Codec.forOutput(out, io.output().get().toString()))
+                    : AtomicOutput.stream(io.request().outputStream(), spec.sink().csv().encoding(), Codec.of(out));
             AtomicOutput dl = io.deadLetter().isPresent()
                     ? AtomicOutput.create(io.deadLetter().get(), WriteMode.REPLACE, StandardCharsets.UTF_8, "dead-letter file",
-                            "--dead-letter", Compressed.gzipName(io.deadLetter().get().toString()))
+                            "--dead-letter", Codec.ofName(io.deadLetter().get().toString()))
                     : null;
             PipelineSpec.OutputFormat format = io.request().outputFormat().orElse(spec.sink().format())
                     .forName(io.output().map(Path::toString).orElse(null));

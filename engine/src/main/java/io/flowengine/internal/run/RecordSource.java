@@ -180,9 +180,9 @@ public final class RecordSource implements Closeable {
         }
     }
 
-    /** Whether {@code name} says NDJSON: {@code .ndjson} or {@code .jsonl}, perhaps with {@code .gz} after it. */
+    /** Whether {@code name} says NDJSON: {@code .ndjson} or {@code .jsonl}, perhaps with {@code .gz} or {@code .zst} after it. */
     public static boolean ndjsonName(String name) {
-        String n = name.toLowerCase(java.util.Locale.ROOT).replaceFirst("\\.gz$", "");
+        String n = Codec.withoutExtension(name.toLowerCase(java.util.Locale.ROOT));
         return n.endsWith(".ndjson") || n.endsWith(".jsonl");
     }
 
