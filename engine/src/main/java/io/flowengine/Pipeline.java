@@ -127,16 +127,20 @@ public final class Pipeline {
      * @param name how errors name the input
      */
     public Preview preview(InputStream input, String name, int records) {
+        return preview(input, name, null, records);
+    }
+
+    private Preview preview(InputStream input, String name, String file, int records) {
         if (records < 1) {
             throw new IllegalArgumentException("records must be at least 1");
         }
-        return PreviewRun.of(spec, scripts, input, name, records, console);
+        return PreviewRun.of(spec, scripts, input, name, file, records, console);
     }
 
-    /** {@link #preview(java.io.InputStream, String, int)} of a file. */
+    /** {@link #preview(java.io.InputStream, String, int)} of a file (gzip or zstd decompressed); scripts see it as {@code ctx.file}. */
     public Preview preview(Path input, int records) {
-        try (InputStream in = Files.newInputStream(input)) {
-            return preview(in, input.toString(), records);
+        try (InputStream in = io.flowengine.internal.run.Codec.detected(Files.newInputStream(input))) {
+            return preview(in, input.toString(), input.toString(), records);
         } catch (IOException e) {
             throw new FlowEngineException("cannot read " + input + ": " + e.getMessage(), e);
         }

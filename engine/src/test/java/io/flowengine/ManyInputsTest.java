@@ -58,6 +58,37 @@ class ManyInputsTest {
         assertThat(dead.get(2)).startsWith("4,boom,1,2,upper,").endsWith("," + dir.resolve("extra.csv"));
     }
 
+    /** ctx.file: on GraalJS, after a compiled step and alone; a stream has none; a preview has its file. */
+    @Test
+    void scriptsSeeTheirRecordsFileAsCtxFile() throws IOException {
+        Files.writeString(pipeline, """
+                execution:
+                  chunkSize: 2
+                steps:
+                  - name: compiled
+                    javascript: |
+                      function transform(row) { row.n = row.id + 'x'; return row; }
+                  - name: file
+                    javascript: |
+                      function transform(row, ctx) {
+                        row.src = ctx.file === null ? 'a stream' : ctx.file.slice(ctx.file.lastIndexOf('/') + 1);
+                        return row;
+                      }
+                  - name: keep
+                    filter: "ctx.file === null || ctx.file.endsWith('.csv')"
+                """);
+        RunSummary s = run(RunRequest.create().inputs(List.of(dir.resolve("in/orders-*.csv"), dir.resolve("extra.csv"))));
+        assertThat(s.succeeded()).as(s.error().map(Throwable::getMessage).orElse("")).isTrue();
+        assertThat(Files.readString(dir.resolve("out.csv"))).isEqualTo("id,name,n,src\n1,ann,1x,orders-1.csv\n2,boom,2x,orders-1.csv\n"
+                + "3,bo,3x,orders-2.csv\n4,boom,4x,extra.csv\n5,cy,5x,extra.csv\n");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Pipeline.load(pipeline).run(RunRequest.create().input(new java.io.ByteArrayInputStream("id,name\n1,a\n".getBytes()), "stdin")
+                .output(out)).block();
+        assertThat(out.toString()).isEqualTo("id,name,n,src\n1,a,1x,a stream\n");
+        Preview p = Pipeline.load(pipeline).preview(dir.resolve("extra.csv"), 10);
+        assertThat(p.stages().get(1).rows().get(0).get("src")).isEqualTo("extra.csv");
+    }
+
     @Test
     void aFolderIsItsFilesInOrderWithoutHiddenOnes() throws IOException {
         Files.delete(dir.resolve("in/notes.txt"));

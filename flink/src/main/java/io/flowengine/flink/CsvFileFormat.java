@@ -95,13 +95,29 @@ final class CsvFileFormat implements BulkFormat<SourceRecord, FileSourceSplit> {
         }
     }
 
+    /** Which of the job's inputs {@code path} is (a split may name it with its scheme): -1 if none. */
+    static int indexOf(List<String> inputs, Path path) {
+        int i = inputs.indexOf(path.toString());
+        if (i >= 0) {
+            return i;
+        }
+        for (int k = 0; k < inputs.size(); k++) {
+            if (new Path(inputs.get(k)).toUri().getPath().equals(path.toUri().getPath())) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
     private static final class Reader implements BulkFormat.Reader<SourceRecord> {
         private final RecordSource source;
+        private final int file;
         private long read;
 
         Reader(Path path, JobPlan plan, long skip) throws IOException {
             SourceSpec spec = plan.spec().source();
             this.source = new RecordSource(open(path), spec, path.toString());
+            this.file = indexOf(plan.inputs(), path);
             try {
                 if (source.start() && plan.header() && plan.inputColumns() != null && source.columns() != null
                         && !source.columns().names().equals(plan.inputColumns())) {
@@ -131,10 +147,10 @@ final class CsvFileFormat implements BulkFormat<SourceRecord, FileSourceSplit> {
             read++;
             if (r.row() != null) {
                 Row row = r.row();
-                return SourceRecord.ok(row.values().toArray(String[]::new), row.rowNumber(), row.line());
+                return SourceRecord.ok(row.values().toArray(String[]::new), row.rowNumber(), row.line(), file);
             }
             DeadLetter d = r.failure();
-            return SourceRecord.failed(d.rowNumber(), d.line(), d.error(), d.raw());
+            return SourceRecord.failed(d.rowNumber(), d.line(), d.error(), d.raw(), file);
         }
 
         @Override

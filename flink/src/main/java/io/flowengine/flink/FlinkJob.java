@@ -131,7 +131,8 @@ public final class FlinkJob {
         if (parallelism < 1) {
             throw new InvalidRequestException("--parallelism must be at least 1");
         }
-        return new Job(spec.name(), JobPlan.of(spec, header == null ? null : header.names(), outputHeader), inputs, output, deadLetters,
+        return new Job(spec.name(), JobPlan.of(spec, header == null ? null : header.names(), outputHeader,
+                inputs.stream().map(Path::toString).toList()), inputs, output, deadLetters,
                 parallelism, pipeline.stepRuntimes(), notes(spec, parallelism));
     }
 

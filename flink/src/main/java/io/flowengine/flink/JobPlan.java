@@ -31,20 +31,21 @@ import java.util.OptionalLong;
  * @param inputColumns the first input file's header (null without one, or for an empty input)
  * @param outputHeader without {@code sink.columns}: the columns of the first output row, as a
  *     preview of the first input file found them (null when none came out of it)
+ * @param inputs the input files, as the source's splits name them: {@code ctx.file} and {@code _file}
  */
 record JobPlan(String name, String file, Map<String, String> vars, List<Step> steps,
         boolean header, char inDelimiter, char inQuote, String inEncoding, int maxFieldSize, int maxRecordSize,
         PipelineSpec.Layout layout,
         char outDelimiter, char outQuote, String outEncoding, List<String> sinkColumns,
         ErrorPolicy onError, long maxErrors, int chunkSize, Duration scriptTimeout, JavaScriptMode javascript,
-        List<String> inputColumns, List<String> outputHeader) implements Serializable {
+        List<String> inputColumns, List<String> outputHeader, List<String> inputs) implements Serializable {
 
     /** One step, as in {@link StepSpec}. */
     record Step(String name, String kind, String code, String originFile, int line, int column, int indent)
             implements Serializable {
     }
 
-    static JobPlan of(PipelineSpec spec, List<String> inputColumns, List<String> outputHeader) {
+    static JobPlan of(PipelineSpec spec, List<String> inputColumns, List<String> outputHeader, List<String> inputs) {
         List<Step> steps = new ArrayList<>();
         for (StepSpec s : spec.steps()) {
             CodeOrigin o = s.origin();
@@ -57,7 +58,8 @@ record JobPlan(String name, String file, Map<String, String> vars, List<Step> st
                 in.maxRecordSize(), in.layout(), out.csv().delimiter(), out.csv().quote(), out.csv().encoding().name(),
                 out.columns().orElse(null), spec.errors().onError(), spec.errors().maxErrors().orElse(-1),
                 spec.execution().chunkSize(), spec.execution().scriptTimeout(), spec.execution().javascript(),
-                inputColumns == null ? null : List.copyOf(inputColumns), outputHeader == null ? null : List.copyOf(outputHeader));
+                inputColumns == null ? null : List.copyOf(inputColumns), outputHeader == null ? null : List.copyOf(outputHeader),
+                List.copyOf(inputs));
     }
 
     /** The pipeline again, for the engine's classes; paths, tests and the HTTP sink play no part on a TaskManager. */

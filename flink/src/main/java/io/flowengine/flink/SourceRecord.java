@@ -19,20 +19,24 @@ public final class SourceRecord {
     public String error;
     /** The record's raw text, when it failed. */
     public String raw;
+    /** Its input file: an index into the job's inputs ({@link JobPlan#inputs}). */
+    public int file;
 
     public SourceRecord() {
     }
 
-    static SourceRecord ok(String[] values, long row, long line) {
+    static SourceRecord ok(String[] values, long row, long line, int file) {
         SourceRecord r = new SourceRecord();
+        r.file = file;
         r.values = values;
         r.row = row;
         r.line = line;
         return r;
     }
 
-    static SourceRecord failed(long row, long line, String error, String raw) {
+    static SourceRecord failed(long row, long line, String error, String raw, int file) {
         SourceRecord r = new SourceRecord();
+        r.file = file;
         r.row = row;
         r.line = line;
         r.error = error;

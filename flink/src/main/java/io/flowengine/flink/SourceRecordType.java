@@ -111,6 +111,7 @@ public final class SourceRecordType extends TypeInfoFactory<SourceRecord> {
             r.line = from.line;
             r.error = from.error;
             r.raw = from.raw;
+            r.file = from.file;
             return r;
         }
 
@@ -128,6 +129,7 @@ public final class SourceRecordType extends TypeInfoFactory<SourceRecord> {
         public void serialize(SourceRecord r, DataOutputView out) throws IOException {
             out.writeLong(r.row);
             out.writeLong(r.line);
+            out.writeInt(r.file);
             if (r.values == null) {
                 out.writeInt(-1);
                 write(r.error, out);
@@ -165,6 +167,7 @@ public final class SourceRecordType extends TypeInfoFactory<SourceRecord> {
             SourceRecord r = new SourceRecord();
             r.row = in.readLong();
             r.line = in.readLong();
+            r.file = in.readInt();
             int n = in.readInt();
             if (n < 0) {
                 r.error = read(in);

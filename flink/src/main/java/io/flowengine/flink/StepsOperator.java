@@ -67,6 +67,10 @@ final class StepsOperator extends AbstractStreamOperator<CsvBlock>
     private transient Row[] rows;
     private transient List<DeadLetter> malformed;
     private transient int records;
+    /** The input file of the records gathered: a chunk holds one file's records. */
+    private transient int file;
+    /** The input file of the chunk being written, for its dead letters' {@code _file}. */
+    private transient String writingFile;
     private transient long seq;
     private transient ListState<long[]> countState;
     private transient long[] restored;
@@ -131,6 +135,10 @@ final class StepsOperator extends AbstractStreamOperator<CsvBlock>
     @Override
     public void processElement(StreamRecord<SourceRecord> element) {
         SourceRecord r = element.getValue();
+        if (records > 0 && r.file != file) {
+            flush();
+        }
+        file = r.file;
         if (r.error != null) {
             malformed.add(new DeadLetter(null, r.row, r.line, "source", r.error, r.raw));
         } else {
@@ -151,7 +159,9 @@ final class StepsOperator extends AbstractStreamOperator<CsvBlock>
             return;
         }
         int n = records - malformed.size();
-        Chunk chunk = new Chunk(seq++, rows, n, malformed, records);
+        String name = file >= 0 && file < plan.inputs().size() ? plan.inputs().get(file) : null;
+        Chunk chunk = new Chunk(seq++, rows, n, malformed, records, name);
+        writingFile = name == null ? "" : name;
         Processed p;
         try {
             p = pool.process(chunk);
@@ -198,12 +208,13 @@ final class StepsOperator extends AbstractStreamOperator<CsvBlock>
     private void deadLetter(DeadLetter d) {
         if (deadLetterFormat == null) {
             Columns columns = inputColumns != null ? inputColumns : Columns.of();
-            deadLetterFormat = new DeadLetterFormat(columns, new CsvWriter(',', '"'));
+            // with several inputs, as on the CLI: the file each record came from
+            deadLetterFormat = new DeadLetterFormat(columns, new CsvWriter(',', '"'), plan.inputs().size() > 1);
             StringBuilder h = new StringBuilder();
             deadLetterFormat.header(h);
             deadLetterHeader = h.toString();
         }
-        deadLetterFormat.append(deadLetterText, d);
+        deadLetterFormat.append(deadLetterText, d, writingFile);
     }
 
     private void emit() {

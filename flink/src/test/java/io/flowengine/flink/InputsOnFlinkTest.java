@@ -80,6 +80,33 @@ class InputsOnFlinkTest {
         assertSameAsCli(tmp, plain, gz);
     }
 
+    /** Several files: ctx.file and the dead letters' _file as on the CLI, malformed records too. */
+    @Test
+    void severalFilesGiveScriptsAndDeadLettersTheirFileAsOnTheCli(@TempDir Path tmp) throws Exception {
+        List<Path> inputs = new java.util.ArrayList<>();
+        for (int f = 1; f <= 3; f++) {
+            Path in = tmp.resolve("part-" + f + ".csv");
+            Files.write(in, malformed(1_500 * f));
+            inputs.add(in);
+        }
+        assertSameAsCli(tmp, """
+                errors:
+                  onError: dead-letter
+                execution:
+                  chunkSize: 64
+                steps:
+                  - name: file
+                    javascript: |
+                      function transform(row, ctx) {
+                        if (ctx.rowNumber % 101 === 0) throw new Error('failed in ' + ctx.file);
+                        row.src = ctx.file.slice(ctx.file.lastIndexOf('/') + 1);
+                        return row;
+                      }
+                """, inputs, inputs);
+        List<String> dead = Files.readAllLines(tmp.resolve("cli-dl.csv"));
+        assertThat(dead.get(0)).endsWith(",_file");
+    }
+
     @Test
     void aZstdFileIsReadByItsExtension(@TempDir Path tmp) throws Exception {
         Path plain = tmp.resolve("in.csv");
@@ -92,16 +119,20 @@ class InputsOnFlinkTest {
     }
 
     private static void assertSameAsCli(Path tmp, Path cliInput, Path flinkInput) throws Exception {
+        assertSameAsCli(tmp, PIPELINE, List.of(cliInput), List.of(flinkInput));
+    }
+
+    private static void assertSameAsCli(Path tmp, String pipelineText, List<Path> cliInputs, List<Path> flinkInputs) throws Exception {
         Path pipeline = tmp.resolve("p.yaml");
-        Files.writeString(pipeline, PIPELINE);
+        Files.writeString(pipeline, pipelineText);
         Path cliOut = tmp.resolve("cli.csv");
         Path cliDl = tmp.resolve("cli-dl.csv");
         RunSummary cli = Pipeline.of(Pipeline.loadSpec(pipeline, Map.of(), Map.of()))
-                .run(RunRequest.create().input(cliInput).output(cliOut).deadLetter(cliDl)).block();
+                .run(RunRequest.create().inputs(cliInputs).output(cliOut).deadLetter(cliDl)).block();
         assertThat(cli.succeeded()).isTrue();
         assertThat(cli.rowsFailed()).isPositive();
 
-        FlinkJob.Job job = FlinkJob.prepare(new FlinkJob.Request(pipeline, List.of(flinkInput.toString()),
+        FlinkJob.Job job = FlinkJob.prepare(new FlinkJob.Request(pipeline, flinkInputs.stream().map(Path::toString).toList(),
                 Optional.of(tmp.resolve("out").toString()), Optional.of(tmp.resolve("dl").toString()), Map.of(), Optional.of(2)),
                 Map.of());
         RunSummary flink = FlinkJob.run(StreamExecutionEnvironment.getExecutionEnvironment(), job);

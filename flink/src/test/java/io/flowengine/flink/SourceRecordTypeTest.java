@@ -31,19 +31,20 @@ class SourceRecordTypeTest {
     @Test
     void valuesOfEveryKindSurvive() throws Exception {
         String[] values = {"", "plain", "é ü 中文 😀 \uFFFD", "a,b\n\"c\"", "\0", "x".repeat(100_000)};
-        SourceRecord r = roundTrip(SourceRecord.ok(values, 7, 9));
+        SourceRecord r = roundTrip(SourceRecord.ok(values, 7, 9, 2));
         assertThat(r.values).containsExactly(values);
         assertThat(r.row).isEqualTo(7);
         assertThat(r.line).isEqualTo(9);
+        assertThat(r.file).isEqualTo(2);
         assertThat(r.error).isNull();
     }
 
     @Test
     void aFailedRecordKeepsItsErrorAndRawText() throws Exception {
-        SourceRecord r = roundTrip(SourceRecord.failed(3, 4, "malformed CSV: unclosed quote", "1,\"open"));
+        SourceRecord r = roundTrip(SourceRecord.failed(3, 4, "malformed CSV: unclosed quote", "1,\"open", 1));
         assertThat(r.values).isNull();
         assertThat(r.error).isEqualTo("malformed CSV: unclosed quote");
         assertThat(r.raw).isEqualTo("1,\"open");
-        assertThat(List.of(r.row, r.line)).containsExactly(3L, 4L);
+        assertThat(List.of(r.row, r.line, (long) r.file)).containsExactly(3L, 4L, 1L);
     }
 }

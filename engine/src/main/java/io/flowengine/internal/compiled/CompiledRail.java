@@ -40,6 +40,8 @@ public final class CompiledRail implements Rail {
     private final int[] bounds;
     private JsRail graal;
     private int calls;
+    /** The rows' input file, for the GraalJS steps' {@code ctx.file} (compiled code never reads it). */
+    private String file;
     /** Rows the compiled code ran to the end in this process (for tests that must know it ran). */
     static final AtomicLong COMPILED = new AtomicLong();
 
@@ -64,6 +66,11 @@ public final class CompiledRail implements Rail {
         List<Row> produced;
         String step;
         String message;
+    }
+
+    @Override
+    public void file(String name) {
+        file = name;
     }
 
     @Override
@@ -229,6 +236,7 @@ public final class CompiledRail implements Rail {
             }
             graal = scripts.newRail(console, onAbandoned);
         }
+        graal.file(file);
         return graal;
     }
 

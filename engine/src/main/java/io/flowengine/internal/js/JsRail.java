@@ -56,6 +56,8 @@ public final class JsRail implements Rail {
     /** A row ran out of memory in this context: it finishes its chunk, then is closed. */
     private boolean spent;
     private final Consumer<FlowEngineException> onAbandoned;
+    /** The input file {@code ctx.file} says now. */
+    private String file;
 
     JsRail(ScriptSet scripts, OutputStream console) {
         this(scripts, console, null);
@@ -91,7 +93,7 @@ public final class JsRail implements Rail {
             this.run = api.getMember("run");
             this.stringify = api.getMember("stringify");
             this.string = api.getMember("string");
-            this.state = context.eval("js", "({i: 0, step: -1, res: null, status: null, resume: false, nums: null, lines: null, ctx: null,"
+            this.state = context.eval("js", "({i: 0, step: -1, res: null, status: null, resume: false, nums: null, lines: null, file: null, ctx: null,"
                     + " timed: false, nanos: null, calls: null, start: 0, stop: 0})");
             Value vars = context.eval("js", "(function(v){ return JSON.parse(v); })").execute(scripts.varsJson());
             state.putMember("ctx", api.getMember("context").execute(state, vars));
@@ -455,6 +457,14 @@ public final class JsRail implements Rail {
             }, "flowengine-abandoned-context");
             t.setDaemon(true);
             t.start();
+        }
+    }
+
+    @Override
+    public void file(String name) {
+        if (!java.util.Objects.equals(name, file)) {
+            file = name;
+            state.putMember("file", name);
         }
     }
 

@@ -27,6 +27,7 @@ public final class ChunkProcessor {
                 c.produced(i, chunk.rows()[i]);
             }
         } else {
+            rail.file(chunk.file());
             int from = 0;
             while (from < chunk.size()) {
                 int to = from + 1;

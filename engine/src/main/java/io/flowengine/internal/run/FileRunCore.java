@@ -104,6 +104,8 @@ public final class FileRunCore {
     /** The inputs, read one after the other (one, or none for a stream). */
     private final List<Path> inputs;
     private int inputIndex;
+    /** The file being read, as scripts see it in {@code ctx.file}; null for a stream. */
+    private String currentFile;
     /** The first input's columns, which every later input's header must equal. */
     private Columns firstColumns;
     /** With several inputs: the seq of each input's first chunk, to its name (for {@code _file}). */
@@ -168,6 +170,7 @@ public final class FileRunCore {
             FileRunCore core = new FileRunCore(spec, new RecordSource(in, spec.source(), io.inputName()), output, dl, counters,
                     progress, format, io.inputs());
             core.notice = notice;
+            core.currentFile = io.input().map(Path::toString).orElse(null);
             if (io.inputs().size() > 1) {
                 core.fileOfSeq.put(0L, io.inputs().get(0).toString());
                 if (spec.source().layout().unionColumns() && spec.source().header()) {
@@ -241,7 +244,7 @@ public final class FileRunCore {
             }
             if (c != null) {
                 progress.addRows(c.records());
-                return union != null ? toUnion(c) : c;
+                return (union != null ? toUnion(c) : c).from(currentFile);
             }
             if (inputIndex + 1 >= inputs.size()) {
                 return null;
@@ -299,6 +302,7 @@ public final class FileRunCore {
         source = new RecordSource(new Compressed(in, path.toString(), spec.source().compression(), notice), spec.source(),
                 path.toString());
         fileOfSeq.put(seq, path.toString());
+        currentFile = path.toString();
         if (source.start() && union == null && spec.source().header() && firstColumns != null && !firstColumns.equals(source.columns())) {
             throw new FlowEngineException(path + ": the header " + source.columns() + " differs from " + inputs.get(0) + "'s "
                     + firstColumns + ". Every input must have the same columns, in the same order (or set source.unionColumns: true"

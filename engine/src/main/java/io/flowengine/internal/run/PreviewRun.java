@@ -23,13 +23,19 @@ public final class PreviewRun {
     private PreviewRun() {
     }
 
-    /** The first {@code records} records of {@code in} through each step; see {@link Preview}. */
-    public static Preview of(PipelineSpec spec, ScriptSet scripts, InputStream in, String name, int records, OutputStream console) {
+    /**
+     * The first {@code records} records of {@code in} through each step; see {@link Preview}.
+     *
+     * @param file the input file, for {@code ctx.file} (null: a stream)
+     */
+    public static Preview of(PipelineSpec spec, ScriptSet scripts, InputStream in, String name, String file, int records,
+            OutputStream console) {
         OutputStream scriptConsole = console != null ? console
                 : new RunLog("preview-" + RunLog.newId(), spec.name()).console();
         Chunk chunk;
         try (RecordSource source = new RecordSource(in, spec.source(), name)) {
             chunk = source.next(0, records);
+            chunk = chunk == null ? null : chunk.from(file);
         } catch (IOException e) {
             throw new FlowEngineException("cannot read " + name + ": " + e.getMessage(), e);
         }
@@ -51,7 +57,7 @@ public final class PreviewRun {
             // each stage runs steps 1..k afresh; only the last prints what scripts log
             Outcome o;
             try (JsRail rail = scripts.prefix(k).newRail(k == spec.steps().size() ? console : OutputStream.nullOutputStream())) {
-                o = ChunkProcessor.process(new Chunk(0, chunk.rows(), chunk.size(), List.of(), chunk.size()), rail);
+                o = ChunkProcessor.process(new Chunk(0, chunk.rows(), chunk.size(), List.of(), chunk.size(), chunk.file()), rail);
             }
             List<Row> rows = Arrays.asList(o.produced()).subList(0, o.size());
             List<Row> from = Arrays.asList(o.from()).subList(0, o.size());

@@ -135,6 +135,7 @@
         return Object.freeze({
           get rowNumber() { return +st.nums[st.i]; },
           get line() { return +st.lines[st.i]; },
+          get file() { return st.file; },
           vars: Object.freeze(vars)
         });
       },
