@@ -70,6 +70,16 @@ public final class Pipeline {
     }
 
     /**
+     * Reads a pipeline from text sent by someone who may not read this machine's files or
+     * environment (a server's client): {@code ${NAME}} takes no value from the environment (a
+     * default {@code ${NAME:-x}} applies), and a {@code file:} script must be a file inside
+     * {@code baseDir}.
+     */
+    public static PipelineSpec parseSubmitted(String text, String fileName, Path baseDir) {
+        return PipelineLoader.parse(text, fileName, baseDir, Map.of(), Map.of(), ScriptSet::problems, true);
+    }
+
+    /**
      * Compiles {@code spec}: parses every script and reports syntax errors with their positions.
      *
      * @throws PipelineValidationException when a script does not compile

@@ -76,6 +76,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long an upload may send nothing before it is abandoned and its run fails (default 30s).")
     Duration uploadIdleTimeout = Duration.ofSeconds(30);
 
+    @Option(names = "--max-preview-rows", paramLabel = "N",
+            description = "The most sample records POST /v1/preview runs through the steps (default 1000).")
+    int maxPreviewRows = 1000;
+
     @Mixin
     Logs.Options logs = new Logs.Options();
 
@@ -91,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.of(pipelines, data).withHost(host).withPort(port).withApiKeys(apiKeys())
                 .withMaxBodySize(maxBodySize).withMaxConcurrentRuns(maxConcurrentRuns).withMaxConnections(maxConnections)
                 .withShutdownGrace(shutdownGrace).withHeaderTimeout(headerTimeout).withIdleTimeout(idleTimeout)
-                .withMinUploadRate(minUploadRate).withMaxRuns(maxRuns).withUploadIdleTimeout(uploadIdleTimeout);
+                .withMinUploadRate(minUploadRate).withMaxRuns(maxRuns).withUploadIdleTimeout(uploadIdleTimeout)
+                .withMaxPreviewRows(maxPreviewRows);
         FlowServer server = start(config);
         terminal.err().println("flowengine: serving " + server.pipelineNames() + " on http://" + host + ":" + server.port()
                 + " (data in " + data + "; JavaScript " + Pipeline.javaScriptRuntime() + ")");
@@ -113,8 +118,8 @@ final class ServeCommand implements Callable<Integer> {
     /** Refuses options out of range, and a reachable address without keys unless --no-auth says so. */
     private void checkOptions() {
         if (maxConcurrentRuns < 1 || maxBodySize < 1 || maxConnections < 1 || !positive(headerTimeout) || !positive(idleTimeout)
-                || maxRuns < 1 || !positive(uploadIdleTimeout) || shutdownGrace.isNegative() || port < 0 || port > 65535) {
-            throw new UsageException("--max-concurrent-runs, --max-connections, --max-body-size, --max-runs, --header-timeout,"
+                || maxRuns < 1 || maxPreviewRows < 1 || !positive(uploadIdleTimeout) || shutdownGrace.isNegative() || port < 0 || port > 65535) {
+            throw new UsageException("--max-concurrent-runs, --max-connections, --max-body-size, --max-runs, --max-preview-rows, --header-timeout,"
                     + " --idle-timeout and --upload-idle-timeout must be positive, --shutdown-grace 0 or more, --port 0..65535");
         }
         if (minUploadRate < 0) {

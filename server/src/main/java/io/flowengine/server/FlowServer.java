@@ -44,6 +44,7 @@ public final class FlowServer implements AutoCloseable {
     private final ApiKeys keys;
     private final TransformHandler transform;
     private final RunsHandler runRecords;
+    private final WorkbenchHandler workbench;
     private final DisposableServer server;
     private volatile boolean draining;
     private final AtomicInteger connections = new AtomicInteger();
@@ -60,6 +61,7 @@ public final class FlowServer implements AutoCloseable {
         this.keys = new ApiKeys(config.apiKeys());
         this.transform = new TransformHandler(config, pipelines, runs, slots, () -> draining);
         this.runRecords = new RunsHandler(config, runs);
+        this.workbench = new WorkbenchHandler(config, slots, () -> draining);
         this.server = HttpServer.create()
                 .host(config.host())
                 .port(config.port())
@@ -104,6 +106,10 @@ public final class FlowServer implements AutoCloseable {
                         .header("Content-Type", "application/json")
                         .sendString(Mono.just(Problems.pipelines(pipelineNames()))).then()))
                 .post("/v1/pipelines/{name}/transform", (req, res) -> keys.guarded(req, res, () -> transform.handle(req, res)))
+                .post("/v1/validate", (req, res) -> keys.guarded(req, res, () -> workbench.validate(req, res)))
+                .post("/v1/preview", (req, res) -> keys.guarded(req, res, () -> workbench.preview(req, res)))
+                .post("/v1/test", (req, res) -> keys.guarded(req, res, () -> workbench.test(req, res)))
+                .get("/v1/runs", (req, res) -> keys.guarded(req, res, () -> runRecords.list(req, res)))
                 .get("/v1/runs/{id}", (req, res) -> keys.guarded(req, res, () -> runRecords.summary(req.param("id"), res)))
                 .get("/v1/runs/{id}/dead-letters", (req, res) -> keys.guarded(req, res, () -> runRecords.deadLetters(req.param("id"), res)))
                 .route(req -> true, this::other);
@@ -177,8 +183,8 @@ public final class FlowServer implements AutoCloseable {
      */
     private Mono<Void> other(HttpServerRequest req, HttpServerResponse res) {
         String path = req.fullPath();
-        String allow = path.matches("/v1/pipelines/[^/]+/transform") ? "POST"
-                : path.matches("/v1/pipelines|/v1/runs/[^/]+|/v1/runs/[^/]+/dead-letters|/health/live|/health/ready|/metrics") ? "GET"
+        String allow = path.matches("/v1/pipelines/[^/]+/transform|/v1/validate|/v1/preview|/v1/test") ? "POST"
+                : path.matches("/v1/pipelines|/v1/runs|/v1/runs/[^/]+|/v1/runs/[^/]+/dead-letters|/health/live|/health/ready|/metrics") ? "GET"
                 : null;
         Supplier<Mono<Void>> answer = () -> allow != null
                 ? Problems.send(res.header("Allow", allow), 405, "Method Not Allowed", req.method() + " is not allowed on " + path

@@ -28,6 +28,8 @@ final class RunStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path runs;
+    /** Runs under way: their pipeline and start, for the finished record (no read of the file on the way to the answer). */
+    private final java.util.Map<String, String[]> running = new java.util.concurrent.ConcurrentHashMap<>();
     private final int maxRuns;
     private final Duration maxAge;
 
@@ -48,7 +50,10 @@ final class RunStore {
         String id = UUID.randomUUID().toString().replace("-", "");
         try {
             Files.createDirectories(runs.resolve(id));
-            write(id, JSON.createObjectNode().put("status", "running").put("pipeline", pipeline).toString());
+            String started = now();
+            running.put(id, new String[] {pipeline, started});
+            write(id, JSON.createObjectNode().put("status", "running").put("id", id).put("pipeline", pipeline)
+                    .put("startedAt", started).toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,8 +64,49 @@ final class RunStore {
         return runs.resolve(id).resolve("dead-letters.csv");
     }
 
+    /**
+     * The run's summary (the keys of {@code --summary} first), then its id, and the pipeline and
+     * start time kept from its record, and its end time.
+     */
     void finish(String id, RunSummary summary) {
-        write(id, summary.toJson());
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode record = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(summary.toJson());
+            record.put("id", id);
+            String[] run = running.remove(id);
+            if (run != null) {
+                record.put("pipeline", run[0]).put("startedAt", run[1]);
+            }
+            record.put("finishedAt", now());
+            write(id, record.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The records of the most recent runs, newest first: {@code limit} of them after the first {@code offset}; and how many there are. */
+    Page list(int offset, int limit) {
+        List<com.fasterxml.jackson.databind.JsonNode> all = new java.util.ArrayList<>();
+        try (Stream<Path> dirs = Files.list(runs)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                read(d.getFileName().toString(), "summary.json").ifPresent(s -> {
+                    try {
+                        all.add(JSON.readTree(s));
+                    } catch (IOException e) {
+                        // a record being replaced or damaged: left out of the list
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        all.sort(Comparator.comparing((com.fasterxml.jackson.databind.JsonNode n) -> n.path("startedAt").asText(""))
+                .thenComparing(n -> n.path("id").asText("")).reversed());
+        List<com.fasterxml.jackson.databind.JsonNode> page = all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
+        return new Page(List.copyOf(page), all.size());
+    }
+
+    /** One page of run records, and how many there are in all. */
+    record Page(List<com.fasterxml.jackson.databind.JsonNode> runs, int total) {
     }
 
     Optional<String> summary(String id) {
@@ -111,6 +157,14 @@ final class RunStore {
             // pruning is best effort; the next run tries again
         }
     }
+
+    /** Now, UTC, to the millisecond, always as long: such times sort as text. */
+    private static String now() {
+        return STAMP.format(Instant.now());
+    }
+
+    private static final java.time.format.DateTimeFormatter STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private static Instant modified(Path p) {
         try {

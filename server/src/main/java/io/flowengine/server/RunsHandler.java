@@ -1,14 +1,20 @@
 package io.flowengine.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
+import java.util.List;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
-/** The run records: {@code GET /v1/runs/{id}} (the summary) and {@code GET /v1/runs/{id}/dead-letters}. */
+/** The run records: {@code GET /v1/runs} (recent ones, paged), {@code GET /v1/runs/{id}} (the summary) and {@code GET /v1/runs/{id}/dead-letters}. */
 final class RunsHandler {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final ServerConfig config;
     private final RunStore runs;
 
@@ -43,4 +49,46 @@ final class RunsHandler {
                             .send(ByteBufFlux.fromPath(f.get())).then();
                 });
     }
+
+    /** {@code GET /v1/runs?offset=K&limit=N}: recent run records, newest first. */
+    Mono<Void> list(HttpServerRequest req, HttpServerResponse res) {
+        io.netty.handler.codec.http.QueryStringDecoder q = new io.netty.handler.codec.http.QueryStringDecoder(req.uri());
+        int offset;
+        int limit;
+        try {
+            offset = param(q, "offset", 0);
+            limit = param(q, "limit", 20);
+        } catch (IllegalArgumentException e) {
+            return Problems.send(res, 400, "Bad request", e.getMessage());
+        }
+        if (limit < 1 || limit > 100 || offset < 0) {
+            return Problems.send(res, 400, "Bad request", "limit must be 1..100 and offset 0 or more.");
+        }
+        return Mono.fromCallable(() -> runs.list(offset, limit)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(page -> {
+                    ObjectNode out = JSON.createObjectNode();
+                    ArrayNode runs = out.putArray("runs");
+                    page.runs().forEach(runs::add);
+                    out.put("offset", offset).put("limit", limit).put("total", page.total());
+                    if (offset + limit < page.total()) {
+                        out.put("next", "/v1/runs?offset=" + (offset + limit) + "&limit=" + limit);
+                    } else {
+                        out.putNull("next");
+                    }
+                    return res.header("Content-Type", "application/json").sendString(Mono.just(out.toString())).then();
+                });
+    }
+
+    private static int param(io.netty.handler.codec.http.QueryStringDecoder q, String name, int otherwise) {
+        List<String> v = q.parameters().get(name);
+        if (v == null || v.isEmpty()) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(v.get(0));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + v.get(0) + "'.");
+        }
+    }
+
 }

@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * <li>{@code idleTimeout}: how long a connection may sit idle between requests (default 60 s)
  * <li>{@code minUploadRate}: the slowest an upload may arrive, in bytes per second (measured while
  *     the server waits for it, after its first 10 s); 0: no minimum (default 1 KiB/s)
+ * <li>{@code maxPreviewRows}: the most sample records {@code POST /v1/preview} runs through the
+ *     steps (default 1000); its body (pipeline text and sample) may be at most 8 MiB
  * </ul>
  */
 public final class ServerConfig {
@@ -46,6 +48,7 @@ public final class ServerConfig {
     private Duration headerTimeout = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private long minUploadRate = DEFAULT_MIN_UPLOAD_RATE;
+    private int maxPreviewRows = 1000;
 
     private ServerConfig() {
     }
@@ -75,6 +78,7 @@ public final class ServerConfig {
         c.headerTimeout = headerTimeout;
         c.idleTimeout = idleTimeout;
         c.minUploadRate = minUploadRate;
+        c.maxPreviewRows = maxPreviewRows;
         change.accept(c);
         return c;
     }
@@ -125,6 +129,17 @@ public final class ServerConfig {
 
     public ServerConfig withMinUploadRate(long minUploadRate) {
         return with(c -> c.minUploadRate = minUploadRate);
+    }
+
+    public ServerConfig withMaxPreviewRows(int maxPreviewRows) {
+        if (maxPreviewRows < 1) {
+            throw new IllegalArgumentException("maxPreviewRows must be at least 1");
+        }
+        return with(c -> c.maxPreviewRows = maxPreviewRows);
+    }
+
+    public int maxPreviewRows() {
+        return maxPreviewRows;
     }
 
     public Path pipelines() {

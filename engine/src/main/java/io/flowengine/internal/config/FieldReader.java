@@ -25,6 +25,8 @@ final class FieldReader {
     final Path baseDir;
     final Interpolator interpolator;
     final List<Problem> problems = new ArrayList<>();
+    /** Text sent by someone who may not read the machine's files: {@code file:} scripts only inside {@link #baseDir}. */
+    boolean confined;
 
     FieldReader(String file, Path baseDir, Interpolator interpolator) {
         this.file = file;

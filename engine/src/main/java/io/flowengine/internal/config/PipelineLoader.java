@@ -103,7 +103,14 @@ public final class PipelineLoader {
      */
     public static PipelineSpec parse(String text, String fileName, Path baseDir, Map<String, String> sets,
             Map<String, String> env, Function<List<StepSpec>, List<Problem>> scriptCheck) {
+        return parse(text, fileName, baseDir, sets, env, scriptCheck, false);
+    }
+
+    /** As above; {@code confined}: {@code file:} scripts only from inside {@code baseDir}. */
+    public static PipelineSpec parse(String text, String fileName, Path baseDir, Map<String, String> sets,
+            Map<String, String> env, Function<List<StepSpec>, List<Problem>> scriptCheck, boolean confined) {
         PipelineLoader loader = new PipelineLoader(fileName, baseDir, text, sets, env);
+        loader.f.confined = confined;
         PipelineSpec spec = loader.read(text);
         if (!loader.f.problems.isEmpty()) {
             List<Problem> all = new ArrayList<>(loader.f.problems);

@@ -139,6 +139,12 @@ final class StepsSection {
     /** A step from a script file ({@code file:}), relative to the pipeline file's folder. */
     private StepSpec fromFile(String name, ScalarNode code) {
         Path script = f.baseDir.resolve(f.interpolate(code));
+        if (f.confined && !inside(script, f.baseDir)) {
+            f.problem(code, "step '" + name + "': the script file " + f.interpolate(code) + " is not in this server's pipelines"
+                    + " folder. A pipeline sent to the server may read scripts only from that folder; put the code under"
+                    + " 'javascript:' instead");
+            return null;
+        }
         try {
             String text = Files.readString(script, StandardCharsets.UTF_8);
             return new StepSpec(name, StepKind.JAVASCRIPT.key, text, CodeOrigin.of(script.getFileName().toString()));
@@ -147,6 +153,15 @@ final class StepsSection {
                     + (e instanceof NoSuchFileException ? ": no such file" : ": " + e.getMessage())
                     + ". Paths are relative to the pipeline file's folder.");
             return null;
+        }
+    }
+
+    /** Whether {@code file} is a regular file inside {@code dir}, symbolic links followed. */
+    private static boolean inside(Path file, Path dir) {
+        try {
+            return Files.isRegularFile(file) && file.toRealPath().startsWith(dir.toRealPath());
+        } catch (IOException e) {
+            return false;
         }
     }
 
