@@ -132,7 +132,7 @@ public final class FlinkJob {
             throw new InvalidRequestException("--parallelism must be at least 1");
         }
         return new Job(spec.name(), JobPlan.of(spec, header == null ? null : header.names(), outputHeader,
-                inputs.stream().map(Path::toString).toList()), inputs, output, deadLetters,
+                inputs.stream().map(FlinkJob::shown).toList()), inputs, output, deadLetters,
                 parallelism, pipeline.stepRuntimes(), notes(spec, parallelism));
     }
 
@@ -144,6 +144,11 @@ public final class FlinkJob {
      * header: the steps are previewed over the first records of the first input file, so that
      * every subtask fits its rows to the same header. Null when no row comes out of them.
      */
+    /** How scripts ({@code ctx.file}) and dead letters ({@code _file}) name an input: a local file by its path, as the CLI does. */
+    static String shown(Path p) {
+        return "file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString();
+    }
+
     private static List<String> firstOutputColumns(Pipeline pipeline, List<Path> inputs) {
         for (Path in : inputs) {
             try (java.io.InputStream stream = CsvFileFormat.open(in)) {

@@ -90,9 +90,11 @@ class LauncherIT {
         assertThat(FlinkTesting.rowsOfParts(tmp.resolve("out"), List.of("id", "name", "total", "currency"), StandardCharsets.UTF_8, ','))
                 .isEqualTo(FlinkTesting.multiset(List.of(List.of("1", "ANN", "1.00", "EUR"), List.of("2", "BO", "4.00", "EUR"))));
         assertThat(FlinkTesting.rowsOfParts(tmp.resolve("out.dead-letters"),
-                List.of("id", "name", "amount", "quantity", "status", "_row", "_line", "_step", "_error", "_raw"), StandardCharsets.UTF_8, ','))
+                List.of("id", "name", "amount", "quantity", "status", "_row", "_line", "_step", "_error", "_raw", "_file"),
+                StandardCharsets.UTF_8, ','))
+                // _file: the file as the glob found it, without Flink's file: scheme (as the CLI names it)
                 .containsOnlyKeys(List.of("3", "cy", "x", "1", "paid", "2", "3", "enrich",
-                        "orders.yaml:13:17: Error: amount is not a number: 'x'", ""));
+                        "orders.yaml:13:17: Error: amount is not a number: 'x'", "", in.resolve("b.csv").toString()));
     }
 
     @Test

@@ -80,8 +80,9 @@ public final class FlowServer implements AutoCloseable {
                     channel.pipeline().addAfter(HeaderDeadline.NAME, FramingGuard.NAME, new FramingGuard());
                 })
                 .readTimeout(config.idleTimeout())
-                // a client that sends Accept-Encoding: gzip gets a gzip response, streamed as it is made
-                .compress(true)
+                // a client that sends Accept-Encoding: gzip gets a gzip response, streamed as it is
+                // made; server-sent events go as they are, each as soon as it is written
+                .compress((req, res) -> !String.valueOf(res.responseHeaders().get("Content-Type")).startsWith("text/event-stream"))
                 // Reactor Netty's server metrics, into this server's registry (never the global one)
                 .metrics(true, () -> serverMetrics, ServerMetrics::uriTag)
                 .httpRequestDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(8 * 1024))
@@ -111,6 +112,7 @@ public final class FlowServer implements AutoCloseable {
                 .post("/v1/test", (req, res) -> keys.guarded(req, res, () -> workbench.test(req, res)))
                 .get("/v1/runs", (req, res) -> keys.guarded(req, res, () -> runRecords.list(req, res)))
                 .get("/v1/runs/{id}", (req, res) -> keys.guarded(req, res, () -> runRecords.summary(req.param("id"), res)))
+                .get("/v1/runs/{id}/events", (req, res) -> keys.guarded(req, res, () -> runRecords.events(req.param("id"), res)))
                 .get("/v1/runs/{id}/dead-letters", (req, res) -> keys.guarded(req, res, () -> runRecords.deadLetters(req.param("id"), res)))
                 .route(req -> true, this::other);
     }
@@ -184,7 +186,7 @@ public final class FlowServer implements AutoCloseable {
     private Mono<Void> other(HttpServerRequest req, HttpServerResponse res) {
         String path = req.fullPath();
         String allow = path.matches("/v1/pipelines/[^/]+/transform|/v1/validate|/v1/preview|/v1/test") ? "POST"
-                : path.matches("/v1/pipelines|/v1/runs|/v1/runs/[^/]+|/v1/runs/[^/]+/dead-letters|/health/live|/health/ready|/metrics") ? "GET"
+                : path.matches("/v1/pipelines|/v1/runs|/v1/runs/[^/]+|/v1/runs/[^/]+/dead-letters|/v1/runs/[^/]+/events|/health/live|/health/ready|/metrics") ? "GET"
                 : null;
         Supplier<Mono<Void>> answer = () -> allow != null
                 ? Problems.send(res.header("Allow", allow), 405, "Method Not Allowed", req.method() + " is not allowed on " + path

@@ -28,8 +28,15 @@ final class RunStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path runs;
-    /** Runs under way: their pipeline and start, for the finished record (no read of the file on the way to the answer). */
-    private final java.util.Map<String, String[]> running = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Runs under way in this process: their pipeline and start, for the finished record (no read
+     * of the file on the way to the answer), and their live counts.
+     */
+    private final java.util.Map<String, Live> running = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A run under way. */
+    record Live(String pipeline, String startedAt, io.flowengine.RunProgress progress) {
+    }
     private final int maxRuns;
     private final Duration maxAge;
 
@@ -51,13 +58,19 @@ final class RunStore {
         try {
             Files.createDirectories(runs.resolve(id));
             String started = now();
-            running.put(id, new String[] {pipeline, started});
+            running.put(id, new Live(pipeline, started, new io.flowengine.RunProgress()));
             write(id, JSON.createObjectNode().put("status", "running").put("id", id).put("pipeline", pipeline)
                     .put("startedAt", started).toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return id;
+    }
+
+    /** The live counts of run {@code id}, while this process runs it. */
+    Optional<io.flowengine.RunProgress> progress(String id) {
+        Live l = running.get(id);
+        return l == null ? Optional.empty() : Optional.of(l.progress());
     }
 
     Path deadLetters(String id) {
@@ -72,12 +85,17 @@ final class RunStore {
         try {
             com.fasterxml.jackson.databind.node.ObjectNode record = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(summary.toJson());
             record.put("id", id);
-            String[] run = running.remove(id);
+            // the run stays live until its record is final, so that a watcher never reads "running" after it
+            Live run = running.get(id);
             if (run != null) {
-                record.put("pipeline", run[0]).put("startedAt", run[1]);
+                record.put("pipeline", run.pipeline()).put("startedAt", run.startedAt());
             }
             record.put("finishedAt", now());
-            write(id, record.toString());
+            try {
+                write(id, record.toString());
+            } finally {
+                running.remove(id);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -91,4 +91,42 @@ final class RunsHandler {
         }
     }
 
+
+    /** How often {@code GET /v1/runs/{id}/events} reports a run under way. */
+    static final java.time.Duration EVERY = java.time.Duration.ofMillis(500);
+
+    /**
+     * {@code GET /v1/runs/{id}/events}: server-sent events, {@code progress} every half second
+     * while the run is under way ({@code rowsRead}, {@code bytesRead}, {@code totalBytes},
+     * {@code elapsedMs}), then one {@code summary} (the run's record) and the end of the stream.
+     * A finished run gives its summary at once. A record this process is not running (a server
+     * restarted mid-run) gives its record as the summary too.
+     */
+    Mono<Void> events(String id, HttpServerResponse res) {
+        return Mono.fromCallable(() -> runs.summary(id)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(first -> {
+                    if (first.isEmpty()) {
+                        return Problems.send(res, 404, "Unknown run", "There is no run '" + id + "'.");
+                    }
+                    reactor.core.publisher.Flux<String> events = reactor.core.publisher.Flux.interval(java.time.Duration.ZERO, EVERY)
+                            .onBackpressureDrop()
+                            .concatMap(tick -> Mono.fromCallable(() -> event(id)).subscribeOn(Schedulers.boundedElastic()), 1)
+                            .takeUntil(e -> e.startsWith("event: summary"));
+                    return res.header("Content-Type", "text/event-stream; charset=utf-8").header("Cache-Control", "no-store")
+                            .sendString(events).then();
+                });
+    }
+
+    /** The event for run {@code id} now. */
+    private String event(String id) {
+        java.util.Optional<io.flowengine.RunProgress> live = runs.progress(id);
+        if (live.isPresent()) {
+            io.flowengine.RunProgress p = live.get();
+            ObjectNode o = JSON.createObjectNode().put("rowsRead", p.rowsRead()).put("bytesRead", p.bytesRead())
+                    .put("totalBytes", p.totalBytes()).put("elapsedMs", p.elapsedNanos() / 1_000_000);
+            return "event: progress\ndata: " + o + "\n\n";
+        }
+        // one line of JSON: the record is written on one line
+        return "event: summary\ndata: " + runs.summary(id).orElse("{}").strip() + "\n\n";
+    }
 }

@@ -148,6 +148,8 @@ final class TransformHandler {
 
     private ByteRun run(Pipeline pipeline, String id, Slot slot, PipelineSpec.OutputFormat format) {
         RunRequest request = RunRequest.create().runId(id).inputName("the upload").outputFormat(format);
+        // its live counts, for GET /v1/runs/{id}/events
+        request = runs.progress(id).map(request::progress).orElse(request);
         if (pipeline.spec().errors().onError() == ErrorPolicy.DEAD_LETTER) {
             request = request.deadLetter(runs.deadLetters(id));
         }
