@@ -195,6 +195,42 @@ class WorkbenchApiTest {
         assertThat(preview.get("output").get("rows").get(0).get("values").get(1).asText()).isEqualTo("none");
     }
 
+    /** Hostile scripts in a preview: a row that never ends is a row error after the time budget; a top level that never ends is a problem (422). */
+    @Test
+    void previewKeepsTheSandboxAndTheTimeBudget() throws Exception {
+        JsonNode p = postJson("/v1/preview", Map.of("pipeline", """
+                execution:
+                  scriptTimeout: 200ms
+                steps:
+                  - name: spin
+                    javascript: |
+                      function transform(row) {
+                        if (row.a === '2') { while (true) {} }
+                        row.java = typeof Java + ' ' + typeof require + ' ' + typeof Polyglot;
+                        return row;
+                      }
+                """, "sample", "a\n1\n2\n3\n"), 200);
+        JsonNode stage = p.get("stages").get(0);
+        assertThat(stage.get("errors").get(0).get("row").asInt()).isEqualTo(2);
+        assertThat(stage.get("errors").get(0).get("error").asText()).contains("200 ms");
+        assertThat(stage.get("rows").get("rows")).hasSize(2);
+        assertThat(stage.get("rows").get("rows").get(0).get("values").get(1).asText()).isEqualTo("undefined undefined undefined");
+        JsonNode stuck = postJson("/v1/preview", Map.of("pipeline", """
+                execution:
+                  scriptTimeout: 200ms
+                steps:
+                  - name: spin
+                    javascript: |
+                      while (true) {}
+                      function transform(row) { return row; }
+                """, "sample", "a\n1\n"), 422);
+        // a top level that never ends makes the pipeline invalid, with the problem at its step
+        assertThat(stuck.get("problems").get(0).get("message").asText()).contains("longer than");
+        // the slot came back: the next preview runs
+        assertThat(postJson("/v1/preview", Map.of("pipeline", PIPELINE, "sample", "id,name,amount\n1,a,1\n"), 200)
+                .get("output").get("rows")).hasSize(1);
+    }
+
     @Test
     void badBodiesAreClearErrors() throws Exception {
         assertThat(send("POST", "/v1/validate", "{not json", "Content-Type", "application/json").statusCode()).isEqualTo(400);
