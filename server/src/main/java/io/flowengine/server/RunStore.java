@@ -1,6 +1,9 @@
 package io.flowengine.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowengine.RunProgress;
 import io.flowengine.RunSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,10 +13,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -32,10 +40,10 @@ final class RunStore {
      * Runs under way in this process: their pipeline and start, for the finished record (no read
      * of the file on the way to the answer), and their live counts.
      */
-    private final java.util.Map<String, Live> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Live> running = new ConcurrentHashMap<>();
 
     /** A run under way. */
-    record Live(String pipeline, String startedAt, io.flowengine.RunProgress progress) {
+    record Live(String pipeline, String startedAt, RunProgress progress) {
     }
     private final int maxRuns;
     private final Duration maxAge;
@@ -58,7 +66,7 @@ final class RunStore {
         try {
             Files.createDirectories(runs.resolve(id));
             String started = now();
-            running.put(id, new Live(pipeline, started, new io.flowengine.RunProgress()));
+            running.put(id, new Live(pipeline, started, new RunProgress()));
             write(id, JSON.createObjectNode().put("status", "running").put("id", id).put("pipeline", pipeline)
                     .put("startedAt", started).toString());
         } catch (IOException e) {
@@ -68,7 +76,7 @@ final class RunStore {
     }
 
     /** The live counts of run {@code id}, while this process runs it. */
-    Optional<io.flowengine.RunProgress> progress(String id) {
+    Optional<RunProgress> progress(String id) {
         Live l = running.get(id);
         return l == null ? Optional.empty() : Optional.of(l.progress());
     }
@@ -83,7 +91,7 @@ final class RunStore {
      */
     void finish(String id, RunSummary summary) {
         try {
-            com.fasterxml.jackson.databind.node.ObjectNode record = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(summary.toJson());
+            ObjectNode record = (ObjectNode) JSON.readTree(summary.toJson());
             record.put("id", id);
             // the run stays live until its record is final, so that a watcher never reads "running" after it
             Live run = running.get(id);
@@ -103,7 +111,7 @@ final class RunStore {
 
     /** The records of the most recent runs, newest first: {@code limit} of them after the first {@code offset}; and how many there are. */
     Page list(int offset, int limit) {
-        List<com.fasterxml.jackson.databind.JsonNode> all = new java.util.ArrayList<>();
+        List<JsonNode> all = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(runs)) {
             for (Path d : dirs.filter(Files::isDirectory).toList()) {
                 read(d.getFileName().toString(), "summary.json").ifPresent(s -> {
@@ -117,14 +125,14 @@ final class RunStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        all.sort(Comparator.comparing((com.fasterxml.jackson.databind.JsonNode n) -> n.path("startedAt").asText(""))
+        all.sort(Comparator.comparing((JsonNode n) -> n.path("startedAt").asText(""))
                 .thenComparing(n -> n.path("id").asText("")).reversed());
-        List<com.fasterxml.jackson.databind.JsonNode> page = all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
+        List<JsonNode> page = all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
         return new Page(List.copyOf(page), all.size());
     }
 
     /** One page of run records, and how many there are in all. */
-    record Page(List<com.fasterxml.jackson.databind.JsonNode> runs, int total) {
+    record Page(List<JsonNode> runs, int total) {
     }
 
     Optional<String> summary(String id) {
@@ -181,8 +189,8 @@ final class RunStore {
         return STAMP.format(Instant.now());
     }
 
-    private static final java.time.format.DateTimeFormatter STAMP =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private static Instant modified(Path p) {
         try {

@@ -3,8 +3,13 @@ package io.flowengine.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowengine.RunProgress;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
@@ -52,7 +57,7 @@ final class RunsHandler {
 
     /** {@code GET /v1/runs?offset=K&limit=N}: recent run records, newest first. */
     Mono<Void> list(HttpServerRequest req, HttpServerResponse res) {
-        io.netty.handler.codec.http.QueryStringDecoder q = new io.netty.handler.codec.http.QueryStringDecoder(req.uri());
+        QueryStringDecoder q = new QueryStringDecoder(req.uri());
         int offset;
         int limit;
         try {
@@ -79,7 +84,7 @@ final class RunsHandler {
                 });
     }
 
-    private static int param(io.netty.handler.codec.http.QueryStringDecoder q, String name, int otherwise) {
+    private static int param(QueryStringDecoder q, String name, int otherwise) {
         List<String> v = q.parameters().get(name);
         if (v == null || v.isEmpty()) {
             return otherwise;
@@ -93,7 +98,7 @@ final class RunsHandler {
 
 
     /** How often {@code GET /v1/runs/{id}/events} reports a run under way. */
-    static final java.time.Duration EVERY = java.time.Duration.ofMillis(500);
+    static final Duration EVERY = Duration.ofMillis(500);
 
     /**
      * {@code GET /v1/runs/{id}/events}: server-sent events, {@code progress} every half second
@@ -108,7 +113,7 @@ final class RunsHandler {
                     if (first.isEmpty()) {
                         return Problems.send(res, 404, "Unknown run", "There is no run '" + id + "'.");
                     }
-                    reactor.core.publisher.Flux<String> events = reactor.core.publisher.Flux.interval(java.time.Duration.ZERO, EVERY)
+                    Flux<String> events = Flux.interval(Duration.ZERO, EVERY)
                             .onBackpressureDrop()
                             .concatMap(tick -> Mono.fromCallable(() -> event(id)).subscribeOn(Schedulers.boundedElastic()), 1)
                             .takeUntil(e -> e.startsWith("event: summary"));
@@ -119,9 +124,9 @@ final class RunsHandler {
 
     /** The event for run {@code id} now. */
     private String event(String id) {
-        java.util.Optional<io.flowengine.RunProgress> live = runs.progress(id);
+        Optional<RunProgress> live = runs.progress(id);
         if (live.isPresent()) {
-            io.flowengine.RunProgress p = live.get();
+            RunProgress p = live.get();
             ObjectNode o = JSON.createObjectNode().put("rowsRead", p.rowsRead()).put("bytesRead", p.bytesRead())
                     .put("totalBytes", p.totalBytes()).put("elapsedMs", p.elapsedNanos() / 1_000_000);
             return "event: progress\ndata: " + o + "\n\n";

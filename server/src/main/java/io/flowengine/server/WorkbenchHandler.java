@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRequest;
@@ -155,7 +157,7 @@ final class WorkbenchHandler {
     }
 
     /** {@code work} on the sent pipeline, compiled; an invalid one is 422 with its problems. */
-    private java.util.function.Function<Sent, Answer> compiled(java.util.function.BiFunction<Sent, Pipeline, Answer> work) {
+    private Function<Sent, Answer> compiled(BiFunction<Sent, Pipeline, Answer> work) {
         return sent -> {
             Pipeline p;
             try {
@@ -249,7 +251,7 @@ final class WorkbenchHandler {
      * {@code slot}, holding a run slot while the work runs.
      */
     private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res, boolean slot,
-            java.util.function.Function<Sent, Answer> work) {
+            Function<Sent, Answer> work) {
         String length = req.requestHeaders().get("Content-Length");
         if (length != null && parseLong(length) > MAX_BODY) {
             return Problems.send(res.header("Connection", "close"), 413, "Body too large", "The body is " + length
@@ -283,7 +285,7 @@ final class WorkbenchHandler {
         }
     }
 
-    private Answer answer(byte[] body, String type, boolean slot, java.util.function.Function<Sent, Answer> work) {
+    private Answer answer(byte[] body, String type, boolean slot, Function<Sent, Answer> work) {
         if (body.length > MAX_BODY) {
             return Answer.problem(413, "Body too large", "Pipeline text and sample may be at most " + MAX_BODY + " bytes together.");
         }

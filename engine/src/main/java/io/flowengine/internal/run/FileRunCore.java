@@ -108,8 +108,6 @@ public final class FileRunCore {
     private String currentFile;
     /** The first input's columns, which every later input's header must equal. */
     private Columns firstColumns;
-    /** With several inputs: the seq of each input's first chunk, to its name (for {@code _file}). */
-    private final java.util.TreeMap<Long, String> fileOfSeq = new java.util.TreeMap<>();
     /** The input of the chunk being written, for its dead letters' {@code _file}. */
     private String writingFile = "";
     private java.util.function.Consumer<String> notice = n -> { };
@@ -171,12 +169,9 @@ public final class FileRunCore {
                     progress, format, io.inputs());
             core.notice = notice;
             core.currentFile = io.input().map(Path::toString).orElse(null);
-            if (io.inputs().size() > 1) {
-                core.fileOfSeq.put(0L, io.inputs().get(0).toString());
-                if (spec.source().layout().unionColumns() && spec.source().header()) {
-                    core.union = union(spec, io.inputs(), notice);
-                    core.firstColumns = core.union;
-                }
+            if (io.inputs().size() > 1 && spec.source().layout().unionColumns() && spec.source().header()) {
+                core.union = union(spec, io.inputs(), notice);
+                core.firstColumns = core.union;
             }
             return core;
         } catch (RuntimeException e) {
@@ -301,7 +296,6 @@ public final class FileRunCore {
         }
         source = new RecordSource(new Compressed(in, path.toString(), spec.source().compression(), notice), spec.source(),
                 path.toString());
-        fileOfSeq.put(seq, path.toString());
         currentFile = path.toString();
         if (source.start() && union == null && spec.source().header() && firstColumns != null && !firstColumns.equals(source.columns())) {
             throw new FlowEngineException(path + ": the header " + source.columns() + " differs from " + inputs.get(0) + "'s "
@@ -364,15 +358,14 @@ public final class FileRunCore {
     }
 
     private void fileOf(Processed p) {
-        if (!fileOfSeq.isEmpty()) {
-            writingFile = fileOfSeq.floorEntry(p.seq()).getValue();
-        }
+        // the chunk knows its input
+        writingFile = p.chunk().file() == null ? "" : p.chunk().file();
     }
 
     private void deadLetter(DeadLetter d) {
         if (deadLetterFormat == null) {
             Columns columns = firstColumns != null ? firstColumns : source.columns() != null ? source.columns() : Columns.of();
-            deadLetterFormat = new DeadLetterFormat(columns, deadLetterWriter, !fileOfSeq.isEmpty());
+            deadLetterFormat = new DeadLetterFormat(columns, deadLetterWriter, inputs.size() > 1);
             deadLetterFormat.header(dlCsv);
         }
         deadLetterFormat.append(dlCsv, d, writingFile);
@@ -382,7 +375,7 @@ public final class FileRunCore {
     private void deadLetterHeader() {
         Columns known = firstColumns != null ? firstColumns : source.columns();
         if (deadLetters != null && deadLetterFormat == null && known != null) {
-            deadLetterFormat = new DeadLetterFormat(known, deadLetterWriter, !fileOfSeq.isEmpty());
+            deadLetterFormat = new DeadLetterFormat(known, deadLetterWriter, inputs.size() > 1);
             deadLetterFormat.header(dlCsv);
         }
     }
