@@ -80,6 +80,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "The most sample records POST /v1/preview runs through the steps (default 1000).")
     int maxPreviewRows = 1000;
 
+    @Option(names = "--no-studio", description = "Do not serve the Studio's pages at / (the API stays).")
+    boolean noStudio;
+
+    @Option(names = "--allow-edit", description = "Let the Studio (PUT /v1/pipelines/NAME) save pipelines into --pipelines; needs --api-keys.")
+    boolean allowEdit;
+
     @Mixin
     Logs.Options logs = new Logs.Options();
 
@@ -96,10 +102,13 @@ final class ServeCommand implements Callable<Integer> {
                 .withMaxBodySize(maxBodySize).withMaxConcurrentRuns(maxConcurrentRuns).withMaxConnections(maxConnections)
                 .withShutdownGrace(shutdownGrace).withHeaderTimeout(headerTimeout).withIdleTimeout(idleTimeout)
                 .withMinUploadRate(minUploadRate).withMaxRuns(maxRuns).withUploadIdleTimeout(uploadIdleTimeout)
-                .withMaxPreviewRows(maxPreviewRows);
+                .withMaxPreviewRows(maxPreviewRows).withStudio(!noStudio).withAllowEdit(allowEdit);
         FlowServer server = start(config);
         terminal.err().println("flowengine: serving " + server.pipelineNames() + " on http://" + host + ":" + server.port()
                 + " (data in " + data + "; JavaScript " + Pipeline.javaScriptRuntime() + ")");
+        if (!noStudio) {
+            terminal.err().println("flowengine: Studio at http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM/SIGINT: readiness 503, no new runs, runs in flight finish within the grace period, exit 0
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -124,6 +133,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (minUploadRate < 0) {
             throw new UsageException("--min-upload-rate must be 0 or more, not " + minUploadRate);
+        }
+        if (allowEdit && apiKeys == null) {
+            throw new UsageException("--allow-edit needs --api-keys FILE: without keys anyone who reaches the server could change"
+                    + " the pipelines it runs");
         }
         if (noAuth && apiKeys != null) {
             throw new UsageException("--no-auth and --api-keys contradict each other; pass one of them");

@@ -21,6 +21,8 @@ final class ApiKeys {
 
     /** Runs {@code handler} when the request carries a valid API key (or none are configured). */
     Mono<Void> guarded(HttpServerRequest req, HttpServerResponse res, Supplier<Mono<Void>> handler) {
+        // no answer of the API is ever to be read by a browser as another type than it says
+        res.header("X-Content-Type-Options", "nosniff");
         if (!keyDigests.isEmpty()) {
             String auth = req.requestHeaders().get("Authorization");
             // the scheme is case-insensitive (RFC 9110 §11.1)

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,14 +46,21 @@ public final class FlowServer implements AutoCloseable {
     private final TransformHandler transform;
     private final RunsHandler runRecords;
     private final WorkbenchHandler workbench;
+    private final StudioHandler studio;
+    private final Map<String, String> env;
     private final DisposableServer server;
     private volatile boolean draining;
     private final AtomicInteger connections = new AtomicInteger();
 
-    private FlowServer(ServerConfig config, Map<String, Pipeline> compiled) {
+    private FlowServer(ServerConfig config, Map<String, Pipeline> compiled, Map<String, String> env) {
+        if (config.allowEdit() && config.apiKeys().isEmpty()) {
+            throw new FlowEngineException("saving pipelines (allowEdit) needs API keys: without them anyone who reaches the"
+                    + " server could change what it runs. Pass --api-keys FILE with --allow-edit");
+        }
         this.config = config;
+        this.env = Map.copyOf(env);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Map<String, Pipeline> metered = new TreeMap<>();
+        Map<String, Pipeline> metered = new ConcurrentSkipListMap<>();
         compiled.forEach((name, p) -> metered.put(name, p.withMeterRegistry(registry, name)));
         this.pipelines = metered;
         ServerMetrics serverMetrics = new ServerMetrics(registry);
@@ -62,6 +70,7 @@ public final class FlowServer implements AutoCloseable {
         this.transform = new TransformHandler(config, pipelines, runs, slots, () -> draining);
         this.runRecords = new RunsHandler(config, runs);
         this.workbench = new WorkbenchHandler(config, slots, () -> draining);
+        this.studio = new StudioHandler(config);
         this.server = HttpServer.create()
                 .host(config.host())
                 .port(config.port())
@@ -106,6 +115,12 @@ public final class FlowServer implements AutoCloseable {
                 .get("/v1/pipelines", (req, res) -> keys.guarded(req, res, () -> res
                         .header("Content-Type", "application/json")
                         .sendString(Mono.just(Problems.pipelines(pipelineNames()))).then()))
+                .get("/v1/pipelines/{name}", (req, res) -> keys.guarded(req, res, () ->
+                        studio.text(req.param("name"), pipelines.containsKey(req.param("name")), res)))
+                .put("/v1/pipelines/{name}", (req, res) -> keys.guarded(req, res, () ->
+                        workbench.save(req.param("name"), req, res, file -> install(req.param("name"), file))))
+                .get("/v1/studio", (req, res) -> keys.guarded(req, res, () -> res.header("Content-Type", "application/json")
+                        .sendString(Mono.just(studio.about())).then()))
                 .post("/v1/pipelines/{name}/transform", (req, res) -> keys.guarded(req, res, () -> transform.handle(req, res)))
                 .post("/v1/validate", (req, res) -> keys.guarded(req, res, () -> workbench.validate(req, res)))
                 .post("/v1/preview", (req, res) -> keys.guarded(req, res, () -> workbench.preview(req, res)))
@@ -114,6 +129,8 @@ public final class FlowServer implements AutoCloseable {
                 .get("/v1/runs/{id}", (req, res) -> keys.guarded(req, res, () -> runRecords.summary(req.param("id"), res)))
                 .get("/v1/runs/{id}/events", (req, res) -> keys.guarded(req, res, () -> runRecords.events(req.param("id"), res)))
                 .get("/v1/runs/{id}/dead-letters", (req, res) -> keys.guarded(req, res, () -> runRecords.deadLetters(req.param("id"), res)))
+                .route(req -> config.studio() && req.method().name().equals("GET")
+                        && (req.fullPath().equals("/") || req.fullPath().startsWith("/studio")), studio::asset)
                 .route(req -> true, this::other);
     }
 
@@ -123,7 +140,7 @@ public final class FlowServer implements AutoCloseable {
      * @throws PipelineValidationException when a pipeline file has problems (all are listed)
      */
     public static FlowServer start(ServerConfig config, Map<String, String> env) {
-        return new FlowServer(config, load(config.pipelines(), env));
+        return new FlowServer(config, load(config.pipelines(), env), env);
     }
 
     private static Map<String, Pipeline> load(Path dir, Map<String, String> env) {
@@ -151,6 +168,16 @@ public final class FlowServer implements AutoCloseable {
             throw new PipelineValidationException(problems);
         }
         return out;
+    }
+
+    /** A saved pipeline file, compiled as at start and served under {@code name}; its problems if it is not valid. */
+    private List<Problem> install(String name, Path file) {
+        try {
+            pipelines.put(name, Pipeline.of(Pipeline.loadSpec(file, Map.of(), env)).withMeterRegistry(registry, name));
+            return List.of();
+        } catch (PipelineValidationException e) {
+            return e.problems();
+        }
     }
 
     public int port() {
@@ -186,7 +213,8 @@ public final class FlowServer implements AutoCloseable {
     private Mono<Void> other(HttpServerRequest req, HttpServerResponse res) {
         String path = req.fullPath();
         String allow = path.matches("/v1/pipelines/[^/]+/transform|/v1/validate|/v1/preview|/v1/test") ? "POST"
-                : path.matches("/v1/pipelines|/v1/runs|/v1/runs/[^/]+|/v1/runs/[^/]+/dead-letters|/v1/runs/[^/]+/events|/health/live|/health/ready|/metrics") ? "GET"
+                : path.matches("/v1/pipelines/[^/]+") ? "GET, PUT"
+                : path.matches("/v1/pipelines|/v1/studio|/v1/runs|/v1/runs/[^/]+|/v1/runs/[^/]+/dead-letters|/v1/runs/[^/]+/events|/health/live|/health/ready|/metrics") ? "GET"
                 : null;
         Supplier<Mono<Void>> answer = () -> allow != null
                 ? Problems.send(res.header("Allow", allow), 405, "Method Not Allowed", req.method() + " is not allowed on " + path

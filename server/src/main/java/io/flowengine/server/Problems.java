@@ -40,7 +40,7 @@ final class Problems {
         return json(Map.of("pipelines", names));
     }
 
-    private static String json(Object value) {
+    static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -27,6 +27,9 @@ import java.util.function.Consumer;
  *     the server waits for it, after its first 10 s); 0: no minimum (default 1 KiB/s)
  * <li>{@code maxPreviewRows}: the most sample records {@code POST /v1/preview} runs through the
  *     steps (default 1000); its body (pipeline text and sample) may be at most 8 MiB
+ * <li>{@code studio}: whether the Studio's pages are served at {@code /} (default true)
+ * <li>{@code allowEdit}: whether {@code PUT /v1/pipelines/{name}} may save pipelines into the
+ *     pipelines folder (default false; needs API keys)
  * </ul>
  */
 public final class ServerConfig {
@@ -49,6 +52,8 @@ public final class ServerConfig {
     private Duration idleTimeout = Duration.ofSeconds(60);
     private long minUploadRate = DEFAULT_MIN_UPLOAD_RATE;
     private int maxPreviewRows = 1000;
+    private boolean studio = true;
+    private boolean allowEdit;
 
     private ServerConfig() {
     }
@@ -79,6 +84,8 @@ public final class ServerConfig {
         c.idleTimeout = idleTimeout;
         c.minUploadRate = minUploadRate;
         c.maxPreviewRows = maxPreviewRows;
+        c.studio = studio;
+        c.allowEdit = allowEdit;
         change.accept(c);
         return c;
     }
@@ -136,6 +143,22 @@ public final class ServerConfig {
             throw new IllegalArgumentException("maxPreviewRows must be at least 1");
         }
         return with(c -> c.maxPreviewRows = maxPreviewRows);
+    }
+
+    public ServerConfig withStudio(boolean studio) {
+        return with(c -> c.studio = studio);
+    }
+
+    public ServerConfig withAllowEdit(boolean allowEdit) {
+        return with(c -> c.allowEdit = allowEdit);
+    }
+
+    public boolean studio() {
+        return studio;
+    }
+
+    public boolean allowEdit() {
+        return allowEdit;
     }
 
     public int maxPreviewRows() {

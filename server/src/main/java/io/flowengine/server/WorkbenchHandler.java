@@ -18,7 +18,11 @@ import io.flowengine.StepRuntime;
 import io.flowengine.TestResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -154,6 +158,59 @@ final class WorkbenchHandler {
             }
             return Answer.json(out);
         }));
+    }
+
+    /**
+     * {@code PUT /v1/pipelines/{name}} (with {@code --allow-edit}): the sent text, valid, becomes
+     * the pipeline's file in the pipelines folder (written whole, then renamed over the old one)
+     * and is served from then on, compiled as at start by {@code install} (with the server's
+     * environment). An invalid text is 422 with its problems and changes nothing.
+     */
+    Mono<Void> save(String name, HttpServerRequest req, HttpServerResponse res, Function<Path, List<Problem>> install) {
+        if (!config.allowEdit()) {
+            return Problems.send(res, 403, "Editing is off", "This server does not save pipelines; start it with --allow-edit"
+                    + " (and --api-keys) to save from the Studio, or edit the files in its pipelines folder.");
+        }
+        if (!StudioHandler.NAME.matcher(name).matches()) {
+            return Problems.send(res, 400, "Bad pipeline name", "'" + name + "' cannot be a pipeline's name: use letters, digits,"
+                    + " '-' and '_' (at most 100), starting with a letter or digit; it becomes NAME.yaml in the pipelines folder.");
+        }
+        return handle(req, res, false, sent -> {
+            Path file = StudioHandler.file(config.pipelines(), name);
+            try {
+                Pipeline.of(Pipeline.parseSubmitted(sent.pipeline(), file.getFileName().toString(), config.pipelines()));
+            } catch (PipelineValidationException e) {
+                return invalid(e);
+            }
+            try {
+                byte[] before = Files.exists(file) ? Files.readAllBytes(file) : null;
+                write(file, sent.pipeline().getBytes(StandardCharsets.UTF_8));
+                List<Problem> problems = install.apply(file);
+                if (!problems.isEmpty()) {
+                    // valid as text, yet not as the served file (its environment): put the old one back
+                    if (before == null) {
+                        Files.delete(file);
+                    } else {
+                        write(file, before);
+                    }
+                    return invalid(new PipelineValidationException(problems));
+                }
+            } catch (IOException e) {
+                return Answer.problem(500, "Cannot save", "cannot write " + file + ": " + e.getMessage());
+            }
+            ObjectNode out = JSON.createObjectNode().put("saved", name).put("file", file.getFileName().toString());
+            return Answer.json(out);
+        });
+    }
+
+    private static void write(Path file, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** {@code work} on the sent pipeline, compiled; an invalid one is 422 with its problems. */
