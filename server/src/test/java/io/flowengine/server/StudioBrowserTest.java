@@ -119,9 +119,10 @@ class StudioBrowserTest {
         pick("orders");
         sample("id,name,amount\n1,ann,2\n2,bob,0\n3,cy,x\n");
         // each step's rows, the filter's drops and the row error
-        WebElement enrich = waitFor(By.cssSelector("section.stage[data-step='enrich']"));
-        waitUntil(() -> text(enrich).contains("4"));
-        assertThat(text(enrich)).contains("After enrich (javascript").contains("amount is not a number: x");
+        // the preview of this sample (an earlier one, of the page's own sample, may still be on its way)
+        waitUntil(() -> text(By.id("preview")).contains("amount is not a number: x"));
+        waitUntil(() -> cellsOf("enrich").contains("4"));
+        assertThat(text(By.cssSelector("section.stage[data-step='enrich']"))).contains("After enrich (javascript").contains("amount is not a number: x");
         assertThat(text(By.cssSelector("section.stage[data-step='no-zero']"))).contains("Dropped by the filter: row 2 (line 3)");
         assertThat(text(By.id("steps"))).contains("enrich").contains("no-zero");
         screenshot("studio-editor.png");
@@ -155,6 +156,7 @@ class StudioBrowserTest {
         WebElement test = waitFor(By.cssSelector("#tests li.test"));
         assertThat(test.getText()).startsWith("FAIL doubles the amount");
         assertThat(text(By.cssSelector("#tests pre.diff"))).contains("- 1,ann,5").contains("+ 1,ann,6");
+        js("document.getElementById('tests').scrollIntoView()");
         screenshot("studio-tests.png");
     }
 
@@ -170,6 +172,46 @@ class StudioBrowserTest {
         waitUntil(() -> browser.findElements(By.xpath("//td[text()='" + value + "']")).size() >= 2);
         assertThat(browser.findElements(By.cssSelector("#preview script, #preview b, select img"))).isEmpty();
         assertThat(js("return window.pwned === undefined")).isEqualTo(true);
+
+        // on a phone's width the page is one column and nothing spills sideways
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        waitUntil(() -> ((Number) js("return document.documentElement.scrollWidth - window.innerWidth")).intValue() <= 0);
+        screenshot("studio-phone.png");
+    }
+
+    @Test
+    void aRunThatLastsDrawsItsRowsPerSecondAsItGoes() throws Exception {
+        ServerConfig config = config();
+        // about 3 ms a row: 1,500 rows take a few seconds, long enough for several progress events
+        Files.writeString(pipelines.resolve("slow.yaml"), """
+                steps:
+                  - name: slow
+                    javascript: |
+                      function transform(row) {
+                        const until = Date.now() + 3;
+                        while (Date.now() < until) {}
+                        return row;
+                      }
+                """);
+        open(config);
+        StringBuilder csv = new StringBuilder("id\n");
+        for (int i = 1; i <= 1500; i++) {
+            csv.append(i).append('\n');
+        }
+        Path upload = Files.writeString(dir.resolve("slow.csv"), csv);
+        browser.findElement(By.id("nav-runs")).click();
+        waitUntil(() -> options("upload-pipeline").contains("slow"));
+        new Select(browser.findElement(By.id("upload-pipeline"))).selectByValue("slow");
+        browser.findElement(By.id("upload-file")).sendKeys(upload.toString());
+        browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+        // while it runs: listed as running, and its curve grows
+        waitUntil(() -> text(By.id("runs")).contains("running"));
+        waitFor(By.cssSelector("#chart svg polyline"));
+        waitUntil(() -> text(By.id("upload-status")).contains("finished"));
+        waitUntil(() -> text(By.cssSelector("#runs tbody tr[data-run]")).contains("succeeded"));
+        String points = browser.findElement(By.cssSelector("#chart svg polyline")).getAttribute("points");
+        assertThat(points.split(" ")).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(browser.findElement(By.cssSelector("#chart svg")).getAttribute("aria-label")).contains("rows per second");
     }
 
     @Test
