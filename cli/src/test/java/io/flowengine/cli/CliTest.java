@@ -493,6 +493,8 @@ class CliTest {
         Path keys = Files.writeString(dir.resolve("keys"), "k1\n");
         assertThat(cli("", "serve", "--pipelines", pipelines.toString(), "--no-auth", "--api-keys", keys.toString())).isEqualTo(2);
         assertThat(stderr()).contains("--no-auth and --api-keys contradict each other");
+        assertThat(cli("", "serve", "--pipelines", pipelines.toString(), "--allow-edit", "--port", "0")).isEqualTo(2);
+        assertThat(stderr()).contains("--allow-edit needs --api-keys FILE");
         assertThat(ServeCommand.loopback("localhost")).isTrue();
         assertThat(ServeCommand.loopback("::1")).isTrue();
         assertThat(ServeCommand.loopback("0.0.0.0")).isFalse();
@@ -520,6 +522,12 @@ class CliTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("name,status\nANN,paid\n");
         assertThat(response.headers().firstValue("Flow-Run-Id")).isPresent();
+        // the Studio's page, from the jar, with its policy
+        var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>FlowEngine Studio</title>");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("script-src 'self'"));
 
         // an upload still arriving when SIGTERM comes is finished before the process exits
         // (a raw socket: the upload is sent chunk by chunk, exactly when the test says)
@@ -554,7 +562,7 @@ class CliTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         reader.join(5000);
-        assertThat(rest).contains("flowengine: stopped")
+        assertThat(rest).contains("flowengine: stopped", "flowengine: Studio at http://127.0.0.1:" + port + "/")
                 .anyMatch(l -> l.contains("AccessLog") && l.contains("POST /v1/pipelines/upper/transform 200")
                         && l.matches(".*run=[0-9a-f]{32}$"))
                 .anyMatch(l -> l.contains("draining"))

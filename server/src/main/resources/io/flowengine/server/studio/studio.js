@@ -192,7 +192,8 @@
       const where = p.line > 0 ? (inText ? "" : p.file + " ") + "line " + p.line + (p.column > 0 ? ", column " + p.column : "") : p.file;
       const item = el("li", { class: "problem" });
       if (p.line > 0 && inText) {
-        const line = p.line - 1;
+        // a position just past the text (an expression cut short) marks the last line
+        const line = Math.min(p.line - 1, editor.lineCount() - 1);
         const ch = Math.max(0, p.column - 1);
         const lineText = editor.getLine(line) || "";
         const end = ch < lineText.length ? { line, ch: lineText.length } : { line, ch: ch + 1 };
