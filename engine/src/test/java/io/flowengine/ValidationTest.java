@@ -61,6 +61,15 @@ class ValidationTest {
     }
 
     @Test
+    void codeCutShortIsLocatedJustAfterItsLastCharacterNotInTheWrapper() throws IOException {
+        assertThat(problems("steps:\n  - name: keep\n    filter: \"row.a ===\"\n")).singleElement()
+                .satisfies(problem -> assertThat(problem.toString()).startsWith("pipeline.yaml:3:23: step 'keep': SyntaxError:"));
+        assertThat(problems("steps:\n  - name: enrich\n    javascript: |\n      function transform(row) {\n        return row;\n\n"))
+                .singleElement()
+                .satisfies(problem -> assertThat(problem.toString()).startsWith("pipeline.yaml:5:20: step 'enrich': SyntaxError:"));
+    }
+
+    @Test
     void filterSyntaxErrorIsLocatedInsideTheQuotedExpression() throws IOException {
         assertThat(problems("steps:\n  - name: keep\n    filter: \"row.a ==== 1\"\n")).singleElement()
                 .satisfies(problem -> assertThat(problem.toString()).startsWith("pipeline.yaml:3:23: step 'keep': SyntaxError: Expected an operand but found ="));

@@ -44,8 +44,11 @@ public final class ScriptSet {
     /** How each step runs, and the compiled steps when at least one compiles; null: all on GraalJS. */
     private final CompiledSteps.Compilation compilation;
 
-    /** One compiled step and how to map positions in its wrapped source back to the file. */
-    record Step(String name, Source source, int prefixLength, CodeOrigin origin) {
+    /**
+     * One compiled step and how to map positions in its wrapped source back to the file;
+     * {@code codeEnd}: the index in the source just after the step's own code, without trailing blanks.
+     */
+    record Step(String name, Source source, int prefixLength, int codeEnd, CodeOrigin origin) {
     }
 
     private ScriptSet(List<Step> steps, String varsJson, Duration timeout, StepTimings timings,
@@ -111,7 +114,8 @@ public final class ScriptSet {
             StepFactory.Wrapped w = StepFactories.forKind(s.kind()).wrap(s);
             Source source = Source.newBuilder("js", w.prefix() + s.code() + w.suffix(), s.origin().file())
                     .cached(true).buildLiteral();
-            steps.add(new Step(s.name(), source, w.prefix().length(), s.origin()));
+            steps.add(new Step(s.name(), source, w.prefix().length(), w.prefix().length() + s.code().stripTrailing().length(),
+                    s.origin()));
         }
         return new ScriptSet(List.copyOf(steps), varsJson, timeout, null, null);
     }
@@ -206,8 +210,16 @@ public final class ScriptSet {
         int line = step.origin().line();
         int column = step.origin().column();
         if (at != null && at.getSource().equals(step.source())) {
-            line = mapLine(step, at.getStartLine());
-            column = mapColumn(step, at.getStartLine(), at.getStartColumn());
+            if (at.getCharIndex() >= step.codeEnd() && step.codeEnd() > step.prefixLength()) {
+                // in the wrapper's closing part (an expression cut short): just after the code's last character
+                int last = step.codeEnd() - 1;
+                int codeLine = step.source().getLineNumber(last);
+                line = mapLine(step, codeLine);
+                column = mapColumn(step, codeLine, step.source().getColumnNumber(last) + 1);
+            } else {
+                line = mapLine(step, at.getStartLine());
+                column = mapColumn(step, at.getStartLine(), at.getStartColumn());
+            }
         }
         String message = e.getMessage() == null ? "error" : e.getMessage().lines().findFirst().orElse("");
         if (e.isSyntaxError()) {
