@@ -203,6 +203,7 @@ public final class FlowServer implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow(Duration.ofSeconds(5));
+        runs.close();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.flowengine.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowengine.RunProgress;
 import io.flowengine.RunSummary;
@@ -22,6 +23,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -43,8 +47,56 @@ final class RunStore {
     private final Map<String, Live> running = new ConcurrentHashMap<>();
 
     /** A run under way. */
-    record Live(String pipeline, String startedAt, RunProgress progress) {
+    record Live(String pipeline, String startedAt, RunProgress progress, History history) {
     }
+
+    /** How often a run's rows read are sampled for its history. */
+    static final Duration SAMPLE_EVERY = Duration.ofMillis(500);
+    /** The most samples a run's history keeps: past that, every other one goes and the interval doubles. */
+    static final int MAX_SAMPLES = 240;
+
+    /** Rows read over a run's life, as {@code [elapsedMs, rowsRead]} pairs, bounded by {@link #MAX_SAMPLES}. */
+    static final class History {
+        private final List<long[]> samples = new ArrayList<>();
+        private long ticks;
+        private int every = 1;
+
+        synchronized void tick(RunProgress p) {
+            if (ticks++ % every == 0) {
+                add(p);
+            }
+        }
+
+        private void add(RunProgress p) {
+            samples.add(new long[] {p.elapsedNanos() / 1_000_000, p.rowsRead()});
+            if (samples.size() >= MAX_SAMPLES) {
+                for (int i = samples.size() - 1; i > 0; i -= 2) {
+                    samples.remove(i);
+                }
+                every *= 2;
+            }
+        }
+
+        /** The samples so far, and with {@code last} a final one of it now. */
+        synchronized ArrayNode json(RunProgress last) {
+            ArrayNode a = JSON.createArrayNode();
+            a.addArray().add(0).add(0);
+            for (long[] s : samples) {
+                a.addArray().add(s[0]).add(s[1]);
+            }
+            if (last != null) {
+                a.addArray().add(last.elapsedNanos() / 1_000_000).add(last.rowsRead());
+            }
+            return a;
+        }
+    }
+
+    /** Samples every running run's progress into its history; a daemon, so that it never holds the process. */
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flowengine-run-history");
+        t.setDaemon(true);
+        return t;
+    });
     private final int maxRuns;
     private final Duration maxAge;
 
@@ -57,6 +109,19 @@ final class RunStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + runs, e);
         }
+        sampler.scheduleAtFixedRate(() -> running.values().forEach(l -> l.history().tick(l.progress())),
+                SAMPLE_EVERY.toMillis(), SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops sampling. */
+    void close() {
+        sampler.shutdownNow();
+    }
+
+    /** Run {@code id}'s rows read over time so far, while this process runs it. */
+    Optional<ArrayNode> history(String id) {
+        Live l = running.get(id);
+        return l == null ? Optional.empty() : Optional.of(l.history().json(l.progress()));
     }
 
     /** A new run's id and folder, with a "running" summary; prunes old runs first. */
@@ -66,7 +131,7 @@ final class RunStore {
         try {
             Files.createDirectories(runs.resolve(id));
             String started = now();
-            running.put(id, new Live(pipeline, started, new RunProgress()));
+            running.put(id, new Live(pipeline, started, new RunProgress(), new History()));
             write(id, JSON.createObjectNode().put("status", "running").put("id", id).put("pipeline", pipeline)
                     .put("startedAt", started).toString());
         } catch (IOException e) {
@@ -99,6 +164,9 @@ final class RunStore {
                 record.put("pipeline", run.pipeline()).put("startedAt", run.startedAt());
             }
             record.put("finishedAt", now());
+            if (run != null) {
+                record.set("progress", run.history().json(run.progress()));
+            }
             try {
                 write(id, record.toString());
             } finally {
@@ -116,7 +184,12 @@ final class RunStore {
             for (Path d : dirs.filter(Files::isDirectory).toList()) {
                 read(d.getFileName().toString(), "summary.json").ifPresent(s -> {
                     try {
-                        all.add(JSON.readTree(s));
+                        // a list of runs without each one's history: GET /v1/runs/{id} has it
+                        JsonNode n = JSON.readTree(s);
+                        if (n instanceof ObjectNode o) {
+                            o.remove("progress");
+                        }
+                        all.add(n);
                     } catch (IOException e) {
                         // a record being replaced or damaged: left out of the list
                     }

@@ -104,7 +104,8 @@ final class RunsHandler {
      * {@code GET /v1/runs/{id}/events}: server-sent events, {@code progress} every half second
      * while the run is under way ({@code rowsRead}, {@code bytesRead}, {@code totalBytes},
      * {@code elapsedMs}), then one {@code summary} (the run's record) and the end of the stream.
-     * A finished run gives its summary at once. A record this process is not running (a server
+     * A run under way starts with a {@code history}: its {@code [elapsedMs, rowsRead]} samples so
+     * far. A finished run gives its summary at once (its history is the record's {@code progress}). A record this process is not running (a server
      * restarted mid-run) gives its record as the summary too.
      */
     Mono<Void> events(String id, HttpServerResponse res) {
@@ -113,10 +114,12 @@ final class RunsHandler {
                     if (first.isEmpty()) {
                         return Problems.send(res, 404, "Unknown run", "There is no run '" + id + "'.");
                     }
-                    Flux<String> events = Flux.interval(Duration.ZERO, EVERY)
+                    // a run under way: first its history so far, then progress as it goes
+                    Mono<String> history = Mono.justOrEmpty(runs.history(id)).map(h -> "event: history\ndata: " + h + "\n\n");
+                    Flux<String> events = Flux.concat(history, Flux.interval(Duration.ZERO, EVERY)
                             .onBackpressureDrop()
                             .concatMap(tick -> Mono.fromCallable(() -> event(id)).subscribeOn(Schedulers.boundedElastic()), 1)
-                            .takeUntil(e -> e.startsWith("event: summary"));
+                            .takeUntil(e -> e.startsWith("event: summary")));
                     return res.header("Content-Type", "text/event-stream; charset=utf-8").header("Cache-Control", "no-store")
                             .sendString(events).then();
                 });

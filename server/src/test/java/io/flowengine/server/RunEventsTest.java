@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowengine.RunProgress;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -132,6 +133,34 @@ class RunEventsTest {
         assertThat(s.get("status").asText()).isEqualTo("succeeded");
         assertThat(s.get("rowsIn").asInt()).isEqualTo(30);
         assertThat(s.get("id").asText()).isEqualTo(id);
+        // the stream began with the run's history so far; the record keeps the whole of it
+        assertThat(lines.get(0)).isEqualTo("event: history");
+        assertThat(JSON.readTree(lines.get(1).substring("data: ".length())).get(0).toString()).isEqualTo("[0,0]");
+        JsonNode history = s.get("progress");
+        assertThat(history.size()).as("sampled every half second over about 3 s").isGreaterThanOrEqualTo(5);
+        List<Long> rows = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        history.forEach(p -> {
+            times.add(p.get(0).asLong());
+            rows.add(p.get(1).asLong());
+        });
+        assertThat(times).isSorted();
+        assertThat(rows).isSorted().startsWith(0L).endsWith(30L);
+        // the list leaves the histories out
+        JsonNode listed = JSON.readTree(http.send(HttpRequest.newBuilder(uri("/v1/runs")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).get("runs").get(0);
+        assertThat(listed.has("progress")).isFalse();
+        assertThat(listed.get("rowsIn").asInt()).isEqualTo(30);
+    }
+
+    @Test
+    void aLongRunsHistoryStaysBounded() {
+        RunStore.History h = new RunStore.History();
+        RunProgress p = new RunProgress();
+        for (int i = 0; i < 100_000; i++) {
+            h.tick(p);
+        }
+        assertThat(h.json(p).size()).isLessThanOrEqualTo(RunStore.MAX_SAMPLES + 2).isGreaterThanOrEqualTo(RunStore.MAX_SAMPLES / 2);
     }
 
     @Test

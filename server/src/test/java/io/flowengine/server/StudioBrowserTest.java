@@ -208,10 +208,18 @@ class StudioBrowserTest {
         waitUntil(() -> text(By.id("runs")).contains("running"));
         waitFor(By.cssSelector("#chart svg polyline"));
         waitUntil(() -> text(By.id("upload-status")).contains("finished"));
-        waitUntil(() -> text(By.cssSelector("#runs tbody tr[data-run]")).contains("succeeded"));
-        String points = browser.findElement(By.cssSelector("#chart svg polyline")).getAttribute("points");
-        assertThat(points.split(" ")).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(browser.findElement(By.cssSelector("#chart svg")).getAttribute("aria-label")).contains("rows per second");
+        waitUntil(() -> firstRun().contains("succeeded"));
+        // the chart is redrawn as events come: read it in one go, in the page
+        waitUntil(() -> chartPoints() >= 3);
+        assertThat((String) js("return document.querySelector('#chart svg').getAttribute('aria-label')")).contains("rows read per second");
+        String id = (String) js("return document.querySelector('#runs tbody tr[data-run]').dataset.run");
+
+        // opened later, in a fresh page that never watched it: the curve comes from the run's record
+        browser.get("http://127.0.0.1:" + server.port() + "/#runs/" + id);
+        waitUntil(() -> text(By.id("run-title")).contains(id));
+        waitUntil(() -> chartPoints() >= 3);
+        js("document.getElementById('run-title').scrollIntoView()");
+        screenshot("studio-run-rate.png");
     }
 
     @Test
@@ -231,10 +239,10 @@ class StudioBrowserTest {
         browser.findElement(By.id("upload-file")).sendKeys(upload.toString());
         browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
         waitUntil(() -> text(By.id("upload-status")).contains("finished"));
-        WebElement row = waitFor(By.cssSelector("#runs tbody tr[data-run]"));
-        waitUntil(() -> text(row).contains("succeeded"));
+        // the list is redrawn every few seconds: read its first row in one go, in the page
+        waitUntil(() -> firstRun().contains("succeeded"));
         // pipeline, status, in, out, filtered, failed
-        List<String> cells = row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        List<String> cells = firstRun();
         assertThat(cells.subList(0, 6)).containsExactly("orders", "succeeded", "2000", String.valueOf(2000 - bad - zero),
                 String.valueOf(zero), String.valueOf(bad));
         waitUntil(() -> text(By.id("dl-count")).equals("20 of 20 dead letters"));
@@ -293,6 +301,19 @@ class StudioBrowserTest {
         s.sendKeys(csv);
     }
 
+    /** The cells of the newest run's row in the list. */
+    @SuppressWarnings("unchecked")
+    private List<String> firstRun() {
+        return (List<String>) js("const r = document.querySelector('#runs tbody tr[data-run]');"
+                + " return r ? [...r.cells].map(c => c.textContent) : [];");
+    }
+
+    /** How many points the rows/s curve has now; 0 without one. */
+    private int chartPoints() {
+        return ((Number) js("const l = document.querySelector('#chart svg polyline');"
+                + " return l ? l.getAttribute('points').split(' ').length : 0;")).intValue();
+    }
+
     private List<String> options(String select) {
         return new Select(browser.findElement(By.id(select))).getOptions().stream().map(WebElement::getText).toList();
     }
@@ -330,8 +351,17 @@ class StudioBrowserTest {
                 + script, args);
     }
 
+    /** The element's text; found again when the page has just redrawn it. */
     private String text(By by) {
-        return browser.findElement(by).getText();
+        for (int i = 0;; i++) {
+            try {
+                return browser.findElement(by).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (i == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static String text(WebElement e) {

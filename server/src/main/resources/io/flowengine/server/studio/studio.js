@@ -413,7 +413,10 @@
           buffer = buffer.substring(cut + 2);
           const type = (event.match(/^event: ?(.*)$/m) || [])[1];
           const data = event.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.replace(/^data: ?/, "")).join("\n");
-          if (type === "progress") {
+          if (type === "history") {
+            live.samples = JSON.parse(data);
+            if (selectedRun === id) drawChart(live.samples, null);
+          } else if (type === "progress") {
             const p = JSON.parse(data);
             live.rowsRead = p.rowsRead;
             live.elapsedMs = p.elapsedMs;
@@ -444,14 +447,15 @@
     $("run-title").textContent = "Run " + id + " of " + s.pipeline;
     const dl = clear($("run-summary"));
     for (const [k, v] of Object.entries(s)) {
-      if (v === null || typeof v === "object") continue;
+      if (v === null || typeof v === "object") continue; // steps below; progress is the chart
       dl.append(el("dt", { text: k }), el("dd", { text: String(v) }));
     }
     if (Array.isArray(s.steps)) {
       dl.append(el("dt", { text: "steps" }), el("dd", { text: s.steps.map((x) => x.name + (x.runtime ? " (" + x.runtime + ")" : "")).join(", ") }));
     }
+    // a finished run's record has its whole history; a running one's comes with its events
     const live = watching.get(id);
-    drawChart(live ? live.samples : null, s);
+    drawChart(Array.isArray(s.progress) ? s.progress : live ? live.samples : null, s);
     if (s.status !== "running") loadDeadLetters(id);
   }
 
@@ -465,7 +469,7 @@
     if (rates.length < 3) {
       if (summary && summary.durationMs > 0 && summary.rowsIn !== undefined) {
         box.append(el("p", { text: "On average " + Math.round(summary.rowsIn * 1000 / summary.durationMs).toLocaleString("en")
-          + " rows/s over " + duration(summary.durationMs) + " (a curve is drawn for runs that last a few seconds while this page watches)." }));
+          + " rows/s over " + duration(summary.durationMs) + " (too short for a curve: the rate is sampled every half second)." }));
       } else {
         box.append(el("p", { class: "muted", text: "Waiting for progress…" }));
       }
@@ -478,7 +482,7 @@
     const svg = document.createElementNS(ns, "svg");
     svg.setAttribute("viewBox", "0 0 " + w + " " + h);
     svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", "rows per second over the run; peak " + Math.round(maxR) + " rows/s");
+    svg.setAttribute("aria-label", "rows read per second over the run; peak " + Math.round(maxR) + " rows/s");
     const line = document.createElementNS(ns, "polyline");
     line.setAttribute("points", rates.map(([t, r]) => (pad + (w - 2 * pad) * t / maxT).toFixed(1) + ","
       + (h - pad - (h - 2 * pad) * r / maxR).toFixed(1)).join(" "));
