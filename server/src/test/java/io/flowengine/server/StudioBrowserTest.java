@@ -279,7 +279,7 @@ class StudioBrowserTest {
         name.clear();
         name.sendKeys("orders-copy");
         browser.findElement(By.id("save")).click();
-        waitUntil(() -> text(By.id("status")).contains("saved as orders-copy.yaml"));
+        waitUntil(() -> text(By.id("save-status")).equals("saved as orders-copy.yaml"));
         assertThat(Files.readString(pipelines.resolve("orders-copy.yaml"))).isEqualTo(ORDERS);
         HttpResponse<String> listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.port() + "/v1/pipelines")).header("Authorization", "Bearer s3cret").build(),

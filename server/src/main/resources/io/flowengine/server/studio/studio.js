@@ -307,20 +307,27 @@
     editor.setValue(await res.text());
   }
 
+  // its own line: the checks that run as you type must not overwrite what a save said
+  function saveStatus(text, isError) {
+    const s = $("save-status");
+    s.textContent = text;
+    s.className = isError ? "error" : "";
+  }
+
   async function save() {
     const name = $("save-name").value.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(name)) {
-      status("a name is letters, digits, '-' and '_'", true);
+      saveStatus("a name is letters, digits, '-' and '_'", true);
       $("save-name").focus();
       return;
     }
     const r = await json("/v1/pipelines/" + encodeURIComponent(name), { method: "PUT",
       headers: { "Content-Type": "application/yaml" }, body: editor.getValue() }).catch((e) => ({ status: 0, body: { detail: e.message } }));
     if (r.status === 200) {
-      status("saved as " + r.body.file);
+      saveStatus("saved as " + r.body.file);
       await loadPipelines(name);
     } else {
-      status(problemText(r.body, r.status), true);
+      saveStatus(problemText(r.body, r.status), true);
       if (r.body.problems) showProblems(r.body.problems);
     }
   }
