@@ -148,6 +148,11 @@ class StudioBrowserTest {
         waitUntil(() -> text(By.id("problems")).equals("none"));
         assertThat((String) js("return cm().getLine(arguments[0])", filterLine)).endsWith("filter: \"row.total !== '0'\"");
 
+        // the keyboard is never stuck in the editor: Tab indents there, Esc moves on to the sample
+        js("cm().focus()");
+        type(org.openqa.selenium.Keys.ESCAPE.toString());
+        assertThat(js("return document.activeElement.id")).isEqualTo("sample");
+
         // tests: a wrong expectation fails with its diff
         int expect = lineOf("1,ann,4");
         select(expect, indexIn(expect, "4"), 1);
