@@ -105,8 +105,9 @@ final class RunsHandler {
      * while the run is under way ({@code rowsRead}, {@code bytesRead}, {@code totalBytes},
      * {@code elapsedMs}), then one {@code summary} (the run's record) and the end of the stream.
      * A run under way starts with a {@code history}: its {@code [elapsedMs, rowsRead]} samples so
-     * far. A finished run gives its summary at once (its history is the record's {@code progress}). A record this process is not running (a server
-     * restarted mid-run) gives its record as the summary too.
+     * far. A finished run gives its summary at once (its history is the record's {@code progress}).
+     * A record this process is not running (a server restarted mid-run) gives its record as the
+     * summary too.
      */
     Mono<Void> events(String id, HttpServerResponse res) {
         return Mono.fromCallable(() -> runs.summary(id)).subscribeOn(Schedulers.boundedElastic())

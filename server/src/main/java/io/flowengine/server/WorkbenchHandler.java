@@ -56,6 +56,8 @@ final class WorkbenchHandler {
     private final ServerConfig config;
     private final Semaphore slots;
     private final BooleanSupplier draining;
+    /** Held while a pipeline is saved. */
+    private final Object saving = new Object();
 
     WorkbenchHandler(ServerConfig config, Semaphore slots, BooleanSupplier draining) {
         this.config = config;
@@ -175,32 +177,40 @@ final class WorkbenchHandler {
             return Problems.send(res, 400, "Bad pipeline name", "'" + name + "' cannot be a pipeline's name: use letters, digits,"
                     + " '-' and '_' (at most 100), starting with a letter or digit; it becomes NAME.yaml in the pipelines folder.");
         }
+        // one save at a time: the file written and the pipeline served stay the same text
         return handle(req, res, false, sent -> {
-            Path file = StudioHandler.file(config.pipelines(), name);
-            try {
-                Pipeline.of(Pipeline.parseSubmitted(sent.pipeline(), file.getFileName().toString(), config.pipelines()));
-            } catch (PipelineValidationException e) {
-                return invalid(e);
+            synchronized (saving) {
+                return saved(name, sent, install);
             }
-            try {
-                byte[] before = Files.exists(file) ? Files.readAllBytes(file) : null;
-                write(file, sent.pipeline().getBytes(StandardCharsets.UTF_8));
-                List<Problem> problems = install.apply(file);
-                if (!problems.isEmpty()) {
-                    // valid as text, yet not as the served file (its environment): put the old one back
-                    if (before == null) {
-                        Files.delete(file);
-                    } else {
-                        write(file, before);
-                    }
-                    return invalid(new PipelineValidationException(problems));
-                }
-            } catch (IOException e) {
-                return Answer.problem(500, "Cannot save", "cannot write " + file + ": " + e.getMessage());
-            }
-            ObjectNode out = JSON.createObjectNode().put("saved", name).put("file", file.getFileName().toString());
-            return Answer.json(out);
         });
+    }
+
+    /** Writes and installs a sent pipeline; see {@link #save}. */
+    private Answer saved(String name, Sent sent, Function<Path, List<Problem>> install) {
+        Path file = StudioHandler.file(config.pipelines(), name);
+        try {
+            Pipeline.of(Pipeline.parseSubmitted(sent.pipeline(), file.getFileName().toString(), config.pipelines()));
+        } catch (PipelineValidationException e) {
+            return invalid(e);
+        }
+        try {
+            byte[] before = Files.exists(file) ? Files.readAllBytes(file) : null;
+            write(file, sent.pipeline().getBytes(StandardCharsets.UTF_8));
+            List<Problem> problems = install.apply(file);
+            if (!problems.isEmpty()) {
+                // valid as text, yet not as the served file (its environment): put the old one back
+                if (before == null) {
+                    Files.delete(file);
+                } else {
+                    write(file, before);
+                }
+                return invalid(new PipelineValidationException(problems));
+            }
+        } catch (IOException e) {
+            return Answer.problem(500, "Cannot save", "cannot write " + file + ": " + e.getMessage());
+        }
+        ObjectNode out = JSON.createObjectNode().put("saved", name).put("file", file.getFileName().toString());
+        return Answer.json(out);
     }
 
     private static void write(Path file, byte[] bytes) throws IOException {

@@ -116,8 +116,6 @@
     const runs = location.hash === "#runs" || location.hash.startsWith("#runs/");
     $("editor-page").hidden = runs;
     $("runs-page").hidden = !runs;
-    $("nav-editor").toggleAttribute("aria-current", !runs);
-    $("nav-runs").toggleAttribute("aria-current", runs);
     if (runs) {
       $("nav-editor").removeAttribute("aria-current");
       $("nav-runs").setAttribute("aria-current", "page");
